@@ -1,0 +1,75 @@
+"""The composition root: ``create_app(settings)`` wires everything once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from roost import __version__
+from roost.applications.routes import router as admin_router
+from roost.connect.routes import router as connect_router
+from roost.core.clock import Clock, SystemClock
+from roost.core.database import Database
+from roost.core.errors import install_error_handlers
+from roost.core.logging import configure_logging
+from roost.core.middleware import BodyGuardMiddleware, RequestContextMiddleware
+from roost.core.runtime import Runtime
+from roost.providers.catalogue import ProviderCatalogue
+from roost.providers.definitions import PROVIDER_DEFINITIONS
+from roost.providers.routes import router as providers_router
+from roost.settings import Settings
+
+# Connect UI endpoints that take HTML form posts rather than JSON.
+FORM_PATHS = ("/authorize", "/connect/ui")
+
+
+def build_runtime(
+    settings: Settings, *, clock: Clock | None = None, catalogue: ProviderCatalogue | None = None
+) -> Runtime:
+    return Runtime(
+        settings=settings,
+        database=Database(settings),
+        clock=clock or SystemClock(),
+        server_key=settings.server_key(),
+        catalogue=catalogue or ProviderCatalogue(PROVIDER_DEFINITIONS),
+    )
+
+
+def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI:
+    configure_logging(settings.log_level, json=settings.log_json)
+    runtime = runtime or build_runtime(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await runtime.database.dispose()
+
+    app = FastAPI(
+        title="Roost",
+        version=__version__,
+        summary="Self-hostable, Finch-compatible employment-data gateway",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.runtime = runtime
+    install_error_handlers(app)
+    app.include_router(connect_router)
+    app.include_router(providers_router)
+    app.include_router(admin_router)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    # Outermost first: every response, errors included, carries Finch-Request-Id.
+    app.add_middleware(BodyGuardMiddleware, max_bytes=settings.max_body_bytes, form_paths=FORM_PATHS)
+    app.add_middleware(RequestContextMiddleware)
+    return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """Factory for ``uvicorn --factory`` and multi-process serving: settings from ROOST_*."""
+    return create_app(Settings())

@@ -1,0 +1,24 @@
+"""Dependencies that authenticate the caller of the JSON API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header
+
+from roost.applications.models import Application
+from roost.applications.service import authenticate_client
+from roost.auth.credentials import parse_basic
+from roost.core.dependencies import RuntimeDep
+
+
+async def basic_application(
+    runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
+) -> Application:
+    """The application named by ``Authorization: Basic client_id:client_secret``."""
+    client_id, client_secret = parse_basic(authorization)
+    async with runtime.database.reading() as session:
+        return await authenticate_client(session, runtime.server_key, client_id, client_secret)
+
+
+BasicApplication = Annotated[Application, Depends(basic_application)]

@@ -1,0 +1,20 @@
+"""The ``roost`` command line."""
+
+from __future__ import annotations
+
+import typer
+
+from roost.cli import apps, server
+
+app = typer.Typer(
+    help="Roost: a self-hostable, Finch-compatible employment-data gateway.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(apps.app, name="apps")
+app.command("serve")(server.serve)
+app.command("migrate")(server.migrate)
+app.command("demo")(server.demo)
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

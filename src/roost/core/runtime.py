@@ -1,0 +1,19 @@
+"""The composition root's product: everything a service function needs, built once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from roost.core.clock import Clock
+from roost.core.database import Database
+from roost.providers.catalogue import ProviderCatalogue
+from roost.settings import Settings
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    database: Database
+    clock: Clock
+    server_key: bytes
+    catalogue: ProviderCatalogue

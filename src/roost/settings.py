@@ -1,0 +1,61 @@
+"""Configuration, read from ``ROOST_*`` environment variables (and ``.env``).
+
+Nothing reads settings at import time: ``create_app(settings)`` and the CLI build a
+:class:`Settings` and pass it down, so tests can run several configurations side by side.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration cannot run safely (e.g. production without a secret key)."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ROOST_", env_file=".env", extra="ignore")
+
+    mode: Literal["demo", "production"] = "demo"
+    database_url: str = "sqlite+aiosqlite:///./roost.db"
+    # Base URL the API is reached at, and the origin that serves Roost Connect (`/authorize`).
+    # They are the same process by default; `connect_url` must be a bare origin because the
+    # official SDK checks `event.origin.startsWith(connectUrl)`.
+    public_url: str = "http://127.0.0.1:8000"
+    connect_url: str | None = None
+    secret_key: SecretStr | None = None
+    secret_key_file: Path = Path("roost-secret.key")
+    admin_token: SecretStr | None = None
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @property
+    def connect_origin(self) -> str:
+        return (self.connect_url or self.public_url).rstrip("/")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def server_key(self) -> bytes:
+        """The HMAC key for digests of client secrets and tokens (DESIGN.md §4).
+
+        Production refuses to run without a configured key; demo mode keeps a generated key
+        in a local file so that digests survive restarts.
+        """
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        if self.mode == "production":
+            raise ConfigurationError("ROOST_SECRET_KEY must be set in production mode")
+        path = self.secret_key_file
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip().encode()
