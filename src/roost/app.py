@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from roost import __version__
+from roost.applications.credential_cache import CredentialCache
 from roost.applications.routes import router as admin_router
 from roost.connect.routes import router as connect_router
 from roost.core.clock import Clock, SystemClock
@@ -34,6 +35,7 @@ def build_runtime(
         clock=clock or SystemClock(),
         server_key=settings.server_key(),
         catalogue=catalogue or ProviderCatalogue(PROVIDER_DEFINITIONS),
+        credential_cache=CredentialCache(settings.credential_cache_seconds),
     )
 
 

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     admin_token: SecretStr | None = None
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
+    credential_cache_seconds: float = Field(default=5.0, ge=0)
     log_level: str = "INFO"
     log_json: bool = True
 

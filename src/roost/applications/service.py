@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from roost.applications.models import Application
+from roost.applications.principal import ApplicationPrincipal
 from roost.applications.schemas import ApplicationCreate, ApplicationOut, ApplicationWithSecret
 from roost.applications.validation import InvalidUri, check_redirect_uri, normalise_origin
 from roost.core import identifiers
@@ -89,6 +90,7 @@ async def rotate_secret(runtime: Runtime, client_id: str) -> ApplicationWithSecr
         application = await _by_client_id(session, client_id)
         application.client_secret_digest = identifiers.digest(runtime.server_key, secret)
         application.secret_rotated_at = runtime.clock.now()
+    runtime.credential_cache.forget(client_id)
     return _with_secret(application, secret)
 
 
@@ -105,6 +107,7 @@ async def _edit_list(
                 raise not_found(f"{value!r} is not registered for this application", finch_code=None)
             values.remove(value)
         setattr(application, attribute, values)
+    runtime.credential_cache.forget(client_id)
     return to_schema(application)
 
 
@@ -126,17 +129,58 @@ async def remove_origin(runtime: Runtime, client_id: str, origin: str) -> Applic
     return await _edit_list(runtime, client_id, "origins", _checked([origin], normalise_origin)[0], add=False)
 
 
-async def authenticate_client(
-    session: AsyncSession, server_key: bytes, client_id: str, client_secret: str
-) -> Application:
+_applications = Application.__table__
+_CLIENT_BY_ID = select(
+    _applications.c.id,
+    _applications.c.name,
+    _applications.c.type,
+    _applications.c.redirect_uris,
+    _applications.c.origins,
+    _applications.c.client_secret_digest,
+).where(_applications.c.client_id == bindparam("client_id"))
+
+
+async def authenticate_client(runtime: Runtime, client_id: str, client_secret: str) -> ApplicationPrincipal:
+    presented = identifiers.digest(runtime.server_key, client_secret)
+    cached = runtime.credential_cache.get(client_id, presented)
+    if cached is not None:
+        return cached
+    async with runtime.database.reading_core() as connection:
+        principal = await _authenticate(connection, runtime.server_key, client_id, client_secret)
+    runtime.credential_cache.put(presented, principal)
+    return principal
+
+
+async def _authenticate(
+    connection: AsyncConnection, server_key: bytes, client_id: str, client_secret: str
+) -> ApplicationPrincipal:
     """The application these credentials belong to, or ``401 invalid_client_error``.
 
     The comparison is constant-time, and an unknown client id does the same work as a
-    known one with a wrong secret.
+    known one with a wrong secret. Core, not the ORM: this runs on every Basic request.
     """
-    application = await session.scalar(select(Application).where(Application.client_id == client_id))
-    stored = application.client_secret_digest if application is not None else _DUMMY_DIGEST
+    table = Application.__table__
+    row = (
+        await connection.execute(
+            select(
+                table.c.id,
+                table.c.name,
+                table.c.type,
+                table.c.redirect_uris,
+                table.c.origins,
+                table.c.client_secret_digest,
+            ).where(table.c.client_id == client_id)
+        )
+    ).first()
+    stored = row.client_secret_digest if row is not None else _DUMMY_DIGEST
     matches = identifiers.digests_match(server_key, client_secret, stored)
-    if application is None or not matches:
+    if row is None or not matches:
         raise invalid_client()
-    return application
+    return ApplicationPrincipal(
+        id=row.id,
+        client_id=client_id,
+        name=row.name,
+        type=row.type,
+        redirect_uris=tuple(row.redirect_uris),
+        origins=tuple(row.origins),
+    )

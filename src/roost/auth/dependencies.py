@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header
 
-from roost.applications.models import Application
+from roost.applications.principal import ApplicationPrincipal
 from roost.applications.service import authenticate_client
 from roost.auth.credentials import parse_basic
 from roost.core.dependencies import RuntimeDep
@@ -14,11 +14,10 @@ from roost.core.dependencies import RuntimeDep
 
 async def basic_application(
     runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
-) -> Application:
+) -> ApplicationPrincipal:
     """The application named by ``Authorization: Basic client_id:client_secret``."""
     client_id, client_secret = parse_basic(authorization)
-    async with runtime.database.reading() as session:
-        return await authenticate_client(session, runtime.server_key, client_id, client_secret)
+    return await authenticate_client(runtime, client_id, client_secret)
 
 
-BasicApplication = Annotated[Application, Depends(basic_application)]
+BasicApplication = Annotated[ApplicationPrincipal, Depends(basic_application)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from roost.applications.models import Application
+from roost.applications.principal import ApplicationPrincipal
 from roost.connect.schemas import Integration, Recordkeeping
 from roost.core.errors import bad_request
 from roost.providers.catalogue import ProviderCatalogue, ProviderDefinition
@@ -23,7 +23,7 @@ def normalise_products(products: Iterable[str]) -> list[str]:
     return result
 
 
-def check_redirect_uri(application: Application, redirect_uri: str | None) -> None:
+def check_redirect_uri(application: ApplicationPrincipal, redirect_uri: str | None) -> None:
     # Exact string match only: no prefix, no normalisation (RFC 6749 §3.1.2.2, OAuth 2.1).
     if redirect_uri is not None and redirect_uri not in application.redirect_uris:
         raise bad_request(

@@ -12,13 +12,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from roost.applications.models import Application
+from roost.applications.principal import ApplicationPrincipal
 from roost.connect import rules
 from roost.connect.models import ConnectSession, SessionEvent, StagedConnection
 from roost.connect.schemas import (
@@ -34,6 +34,7 @@ from roost.connections.models import Connection
 from roost.core import identifiers
 from roost.core.errors import FinchError, bad_request, not_found
 from roost.core.runtime import Runtime
+from roost.core.statements import StatementRunner
 
 # Concurrent first requests for one customer race on the unique index; the losers retry
 # and find the winner's record. A handful of rounds is plenty.
@@ -62,59 +63,34 @@ def _record(
     )
 
 
-def _apply_parameters(
-    connect_session: ConnectSession,
-    request: SessionCreate,
-    products: list[str],
-    application: Application,
-    now: dt.datetime,
-) -> None:
+def _session_values(
+    request: SessionCreate, products: list[str], application: ApplicationPrincipal, now: dt.datetime
+) -> dict[str, Any]:
+    """Column values a create or refresh request sets on a session."""
     minutes = request.minutes_to_expire or DEFAULT_MINUTES_TO_EXPIRE
-    connect_session.customer_id = request.customer_id
-    connect_session.customer_name = request.customer_name
-    connect_session.customer_email = request.customer_email
-    connect_session.products = products
-    connect_session.redirect_uri = request.redirect_uri
-    connect_session.state = request.state
-    connect_session.provider_id = request.integration.provider if request.integration else None
-    connect_session.auth_method = request.integration.auth_method if request.integration else None
-    # A sandbox application only ever reaches simulated data unless it asks for an emulator.
-    connect_session.sandbox = request.sandbox or ("finch" if application.type == "sandbox" else None)
-    connect_session.manual = bool(request.manual)
-    connect_session.recordkeeping = request.recordkeeping.model_dump() if request.recordkeeping else None
-    connect_session.minutes_to_expire = minutes
-    connect_session.updated_at = now
-    connect_session.expires_at = now + dt.timedelta(minutes=minutes)
-    connect_session.progress = {}
-
-
-def _new_session(
-    application: Application, kind: str, staged_id: str | None, now: dt.datetime
-) -> ConnectSession:
-    return ConnectSession(
-        id=identifiers.new_uuid(),
-        application_id=application.id,
-        kind=kind,
-        staged_connection_id=staged_id,
-        created_at=now,
-        progress={},
-    )
-
-
-async def _live_connection(session: AsyncSession, application_id: str, customer_id: str) -> Connection | None:
-    return await session.scalar(
-        select(Connection)
-        .where(
-            Connection.application_id == application_id,
-            Connection.customer_id == customer_id,
-            Connection.status != "disconnected",
-        )
-        .limit(1)
-    )
+    integration = request.integration
+    return {
+        "customer_id": request.customer_id,
+        "customer_name": request.customer_name,
+        "customer_email": request.customer_email,
+        "products": products,
+        "redirect_uri": request.redirect_uri,
+        "state": request.state,
+        "provider_id": integration.provider if integration else None,
+        "auth_method": integration.auth_method if integration else None,
+        # A sandbox application only ever reaches simulated data unless it asks for an emulator.
+        "sandbox": request.sandbox or ("finch" if application.type == "sandbox" else None),
+        "manual": bool(request.manual),
+        "recordkeeping": request.recordkeeping.model_dump() if request.recordkeeping else None,
+        "minutes_to_expire": minutes,
+        "updated_at": now,
+        "expires_at": now + dt.timedelta(minutes=minutes),
+        "progress": {},
+    }
 
 
 async def create_session(
-    runtime: Runtime, application: Application, request: SessionCreate
+    runtime: Runtime, application: ApplicationPrincipal, request: SessionCreate
 ) -> SessionCreated:
     products = rules.normalise_products(request.products)
     rules.check_redirect_uri(application, request.redirect_uri)
@@ -122,89 +98,169 @@ async def create_session(
     rules.check_recordkeeping(request.recordkeeping, products)
     for _ in range(_MAX_ROUNDS):
         try:
-            async with runtime.database.writing() as session:
-                session_id = await _create_or_refresh(runtime, session, application, request, products)
+            async with runtime.database.statements() as connection:
+                session_id = await _create_or_refresh(runtime, connection, application, request, products)
             return SessionCreated(session_id=session_id, connect_url=connect_url(runtime, session_id))
         except (IntegrityError, _LostRace):
             continue
     raise FinchError(409, "conflict_error", "Too many concurrent requests for this customer_id; retry")
 
 
+_connections = cast(Table, Connection.__table__)
+_staged = cast(Table, StagedConnection.__table__)
+_sessions = cast(Table, ConnectSession.__table__)
+_events = cast(Table, SessionEvent.__table__)
+
+# Statements built once: constructing SQLAlchemy expressions per request costs more than
+# running them on SQLite.
+_LIVE_CONNECTION = (
+    select(_connections.c.id)
+    .where(
+        _connections.c.application_id == bindparam("application_id"),
+        _connections.c.customer_id == bindparam("customer_id"),
+        _connections.c.status != "disconnected",
+    )
+    .limit(1)
+)
+_OPEN_STAGED = (
+    select(_staged.c.id, _staged.c.current_session_id)
+    .where(
+        _staged.c.application_id == bindparam("application_id"),
+        _staged.c.customer_id == bindparam("customer_id"),
+        _staged.c.closed_at.is_(None),
+    )
+    .with_for_update()
+)
+_CURRENT_SESSION = select(_sessions.c.id, _sessions.c.expires_at, _sessions.c.completed_at).where(
+    _sessions.c.id == bindparam("session_id")
+)
+_REFRESH_SESSION = _sessions.update().where(_sessions.c.id == bindparam("target_session_id"))
+# Compare-and-set: only one concurrent renewal may replace the expired session.
+_SWAP_CURRENT_SESSION = (
+    _staged.update()
+    .where(
+        _staged.c.id == bindparam("target_staged_id"),
+        _staged.c.current_session_id == bindparam("expected_session_id"),
+    )
+    .values(current_session_id=bindparam("new_session_id"))
+)
+_INSERT_STAGED = _staged.insert()
+_INSERT_SESSION = _sessions.insert()
+_INSERT_EVENT = _events.insert()
+
+
 async def _create_or_refresh(
     runtime: Runtime,
-    session: AsyncSession,
-    application: Application,
+    connection: StatementRunner,
+    application: ApplicationPrincipal,
     request: SessionCreate,
     products: list[str],
 ) -> str:
+    """One round of the customer_id state machine, in Core: this is the hot path."""
     now = runtime.clock.now()
-    connection = await _live_connection(session, application.id, request.customer_id)
-    if connection is not None:
+    customer = {"application_id": application.id, "customer_id": request.customer_id}
+    live = await connection.scalar(_LIVE_CONNECTION, customer)
+    if live is not None:
         raise FinchError(
             400,
             "bad_request",
             f"customer_id {request.customer_id!r} already has a connection; "
             "use POST /connect/sessions/reauthenticate with its connection_id",
             finch_code="connection_already_exists",
-            context={"connection_id": connection.id},
+            context={"connection_id": live},
         )
-    staged = await session.scalar(
-        select(StagedConnection)
-        .where(
-            StagedConnection.application_id == application.id,
-            StagedConnection.customer_id == request.customer_id,
-            StagedConnection.closed_at.is_(None),
-        )
-        .with_for_update()
-    )
+    staged = await connection.first(_OPEN_STAGED, customer)
+    values = _session_values(request, products, application, now)
     if staged is None:
-        staged = StagedConnection(
-            id=identifiers.new_uuid(),
-            application_id=application.id,
-            customer_id=request.customer_id,
-            created_at=now,
+        staged_id, session_id = identifiers.new_uuid(), identifiers.new_uuid()
+        # The partial unique index decides a race between first requests here.
+        await connection.execute(
+            _INSERT_STAGED,
+            {
+                "id": staged_id,
+                **customer,
+                "current_session_id": session_id,
+                "created_at": now,
+                "closed_at": None,
+                "connection_id": None,
+            },
         )
-        connect_session = _new_session(application, "connect", staged.id, now)
-        _apply_parameters(connect_session, request, products, application, now)
-        staged.current_session_id = connect_session.id
-        session.add(staged)
-        await session.flush()  # the unique index decides the race here
-        session.add(connect_session)
-        await session.flush()
-        _record(session, connect_session, "created", now)
-        return connect_session.id
+        await _insert_session(connection, application, session_id, staged_id, values, now)
+        await _insert_event(connection, session_id, staged_id, "created", now, {})
+        return session_id
 
-    current = (
-        await session.get(ConnectSession, staged.current_session_id) if staged.current_session_id else None
-    )
-    if current is not None and current.status(now) == "pending":
-        _apply_parameters(current, request, products, application, now)
-        _record(session, current, "refreshed", now)
-        return current.id
+    current = await connection.first(_CURRENT_SESSION, {"session_id": staged.current_session_id})
+    if current is not None and current.completed_at is None and current.expires_at > now:
+        await connection.execute(_REFRESH_SESSION, {**values, "target_session_id": current.id})
+        await _insert_event(connection, current.id, staged.id, "refreshed", now, {})
+        return str(current.id)
 
-    renewed = _new_session(application, "connect", staged.id, now)
-    _apply_parameters(renewed, request, products, application, now)
-    session.add(renewed)
-    await session.flush()
-    # Compare-and-set: only one concurrent renewal may replace the expired session.
-    swapped = await session.execute(
-        update(StagedConnection)
-        .where(
-            StagedConnection.id == staged.id, StagedConnection.current_session_id == staged.current_session_id
-        )
-        .values(current_session_id=renewed.id)
-        .execution_options(synchronize_session=False)
+    renewed_id = identifiers.new_uuid()
+    await _insert_session(connection, application, renewed_id, staged.id, values, now)
+    swapped = await connection.execute(
+        _SWAP_CURRENT_SESSION,
+        {
+            "target_staged_id": staged.id,
+            "expected_session_id": staged.current_session_id,
+            "new_session_id": renewed_id,
+        },
     )
-    if swapped.rowcount != 1:  # type: ignore[attr-defined]
+    if swapped != 1:
         raise _LostRace
     if current is not None:
-        _record(session, current, "expired", now, expired_at=current.expires_at.isoformat())
-    _record(session, renewed, "renewed", now, previous_session_id=current.id if current else None)
-    return renewed.id
+        await _insert_event(
+            connection, current.id, staged.id, "expired", now, {"expired_at": current.expires_at.isoformat()}
+        )
+    previous = current.id if current is not None else None
+    await _insert_event(connection, renewed_id, staged.id, "renewed", now, {"previous_session_id": previous})
+    return renewed_id
+
+
+async def _insert_session(
+    connection: StatementRunner,
+    application: ApplicationPrincipal,
+    session_id: str,
+    staged_id: str,
+    values: dict[str, Any],
+    now: dt.datetime,
+) -> None:
+    await connection.execute(
+        _INSERT_SESSION,
+        {
+            "id": session_id,
+            "application_id": application.id,
+            "kind": "connect",
+            "staged_connection_id": staged_id,
+            "connection_id": None,
+            "created_at": now,
+            "completed_at": None,
+            **values,
+        },
+    )
+
+
+async def _insert_event(
+    connection: StatementRunner,
+    session_id: str,
+    staged_id: str | None,
+    kind: str,
+    at: dt.datetime,
+    detail: dict[str, Any],
+) -> None:
+    await connection.execute(
+        _INSERT_EVENT,
+        {
+            "session_id": session_id,
+            "staged_connection_id": staged_id,
+            "kind": kind,
+            "at": at,
+            "detail": detail,
+        },
+    )
 
 
 async def reauthenticate(
-    runtime: Runtime, application: Application, request: SessionReauthenticate
+    runtime: Runtime, application: ApplicationPrincipal, request: SessionReauthenticate
 ) -> SessionCreated:
     rules.check_redirect_uri(application, request.redirect_uri)
     now = runtime.clock.now()
@@ -229,7 +285,14 @@ async def reauthenticate(
         if provider is not None and request.products:
             rules.check_provider_products(provider, products)
         minutes = request.minutes_to_expire or DEFAULT_MINUTES_TO_EXPIRE
-        connect_session = _new_session(application, "reauthenticate", None, now)
+        connect_session = ConnectSession(
+            id=identifiers.new_uuid(),
+            application_id=application.id,
+            kind="reauthenticate",
+            staged_connection_id=None,
+            created_at=now,
+            progress={},
+        )
         connect_session.connection_id = connection.id
         connect_session.customer_id = connection.customer_id
         connect_session.customer_name = connection.customer_name
@@ -248,7 +311,9 @@ async def reauthenticate(
     return SessionCreated(session_id=connect_session.id, connect_url=connect_url(runtime, connect_session.id))
 
 
-async def session_status(runtime: Runtime, application: Application, session_id: str) -> SessionStatus:
+async def session_status(
+    runtime: Runtime, application: ApplicationPrincipal, session_id: str
+) -> SessionStatus:
     now = runtime.clock.now()
     async with runtime.database.reading() as session:
         connect_session = await session.scalar(

@@ -9,7 +9,8 @@ from fastapi import Depends, Request
 from roost.core.runtime import Runtime
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
+    # async on purpose: FastAPI runs a sync dependency on a worker thread, a costly hop.
     return cast(Runtime, request.app.state.runtime)
 
 

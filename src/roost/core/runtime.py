@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from roost.applications.credential_cache import CredentialCache
 from roost.core.clock import Clock
 from roost.core.database import Database
 from roost.providers.catalogue import ProviderCatalogue
@@ -17,3 +18,4 @@ class Runtime:
     clock: Clock
     server_key: bytes
     catalogue: ProviderCatalogue
+    credential_cache: CredentialCache = field(default_factory=lambda: CredentialCache(0))

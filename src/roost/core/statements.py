@@ -1,0 +1,159 @@
+"""Running prebuilt SQLAlchemy Core statements, fast on SQLite and portable to PostgreSQL.
+
+SQLAlchemy's async engine costs ~0.2 ms per statement and ~0.45 ms per empty transaction on
+our reference machine; SQLite itself answers a keyed insert in microseconds. Hot paths
+(creating Connect sessions, writing synced data) therefore talk to a
+:class:`StatementRunner`:
+
+- :class:`SqliteRunner` compiles each statement once with SQLAlchemy (so SQL text, bind
+  processors for JSON and UTC timestamps, and result processors are SQLAlchemy's own) and
+  then executes it directly on a dedicated ``sqlite3`` connection, inline;
+- :class:`CoreRunner` runs the very same statements through SQLAlchemy's ``AsyncConnection``
+  (PostgreSQL, where the driver is natively async and the server does the heavy lifting).
+
+Service code is written once against the runner and the whole suite runs on both.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import namedtuple
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Protocol, cast
+
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import ClauseElement, Executable, Select
+from sqlalchemy.sql.compiler import SQLCompiler
+
+Row = Any  # a named tuple with one attribute per selected column
+
+
+class StatementRunner(Protocol):
+    async def execute(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> int:
+        """Run a statement; the number of rows it changed."""
+        ...
+
+    async def execute_many(self, statement: Executable, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run an insert or update once per parameter set."""
+        ...
+
+    async def first(
+        self, statement: Select[Any], parameters: Mapping[str, Any] | None = None
+    ) -> Row | None: ...
+
+    async def all(self, statement: Select[Any], parameters: Mapping[str, Any] | None = None) -> list[Row]: ...
+
+    async def scalar(self, statement: Select[Any], parameters: Mapping[str, Any] | None = None) -> Any: ...
+
+
+class CoreRunner:
+    """Statements through SQLAlchemy's async Core connection."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def execute(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> int:
+        result = await self.connection.execute(statement, dict(parameters or {}))
+        return int(result.rowcount)
+
+    async def execute_many(self, statement: Executable, rows: Sequence[Mapping[str, Any]]) -> None:
+        if rows:
+            await self.connection.execute(statement, [dict(row) for row in rows])
+
+    async def first(self, statement: Select[Any], parameters: Mapping[str, Any] | None = None) -> Row | None:
+        return (await self.connection.execute(statement, dict(parameters or {}))).first()
+
+    async def all(self, statement: Select[Any], parameters: Mapping[str, Any] | None = None) -> list[Row]:
+        return list((await self.connection.execute(statement, dict(parameters or {}))).all())
+
+    async def scalar(self, statement: Select[Any], parameters: Mapping[str, Any] | None = None) -> Any:
+        return await self.connection.scalar(statement, dict(parameters or {}))
+
+
+class _Prepared:
+    """One statement compiled for SQLite, with its bind and result processing."""
+
+    def __init__(self, statement: Executable, dialect: Dialect, keys: Iterable[str]) -> None:
+        assert isinstance(statement, ClauseElement)
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+        assert isinstance(compiled, SQLCompiler)
+        self.compiled = compiled
+        self.sql = compiled.string
+        self.order: list[str] = list(compiled.positiontup or [])
+        self.binds = cast(dict[str, Callable[[Any], Any]], dict(compiled._bind_processors))
+        self.row_type: Any = None
+        self.results: list[Callable[[Any], Any] | None] = []
+        if compiled._result_columns:
+            names = [column[0] for column in compiled._result_columns]
+            self.row_type = namedtuple("Row", names, rename=True)  # type: ignore[misc]
+            self.results = [
+                column[3]._cached_result_processor(dialect, None) for column in compiled._result_columns
+            ]
+
+    def bind(self, parameters: Mapping[str, Any] | None) -> tuple[Any, ...]:
+        values = self.compiled.construct_params(dict(parameters or {}), _check=False)
+        binds = self.binds
+        return tuple(
+            binds[name](values[name]) if name in binds and values[name] is not None else values[name]
+            for name in self.order
+        )
+
+    def row(self, raw: Sequence[Any]) -> Row:
+        return self.row_type(
+            *(
+                process(value) if process is not None else value
+                for process, value in zip(self.results, raw, strict=True)
+            )
+        )
+
+
+class SqliteRunner:
+    """Statements compiled once, executed inline on a dedicated sqlite3 connection."""
+
+    def __init__(self, connection: sqlite3.Connection, dialect: Dialect, cache: dict[Any, _Prepared]) -> None:
+        self.connection = connection
+        self.dialect = dialect
+        self.cache = cache
+
+    def _prepare(self, statement: Executable, keys: Iterable[str]) -> _Prepared:
+        key = (id(statement), frozenset(keys))
+        prepared = self.cache.get(key)
+        if prepared is None:
+            prepared = self.cache[key] = _Prepared(statement, self.dialect, key[1])
+            # Keep the statement alive so its id() is never reused for another statement.
+            self.cache[("statement", id(statement))] = statement  # type: ignore[assignment]
+        return prepared
+
+    def _run(self, prepared: _Prepared, parameters: Mapping[str, Any] | None) -> sqlite3.Cursor:
+        try:
+            return self.connection.execute(prepared.sql, prepared.bind(parameters))
+        except sqlite3.IntegrityError as exc:
+            raise IntegrityError(prepared.sql, parameters, exc) from exc
+
+    async def execute(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> int:
+        prepared = self._prepare(statement, parameters or {})
+        return self._run(prepared, parameters).rowcount
+
+    async def execute_many(self, statement: Executable, rows: Sequence[Mapping[str, Any]]) -> None:
+        if not rows:
+            return
+        prepared = self._prepare(statement, rows[0])
+        try:
+            self.connection.executemany(prepared.sql, [prepared.bind(row) for row in rows])
+        except sqlite3.IntegrityError as exc:
+            raise IntegrityError(prepared.sql, rows[0], exc) from exc
+
+    async def first(self, statement: Select[Any], parameters: Mapping[str, Any] | None = None) -> Row | None:
+        prepared = self._prepare(statement, ())
+        raw = self._run(prepared, parameters).fetchone()
+        return None if raw is None else prepared.row(raw)
+
+    async def all(self, statement: Select[Any], parameters: Mapping[str, Any] | None = None) -> list[Row]:
+        prepared = self._prepare(statement, ())
+        return [prepared.row(raw) for raw in self._run(prepared, parameters).fetchall()]
+
+    async def scalar(self, statement: Select[Any], parameters: Mapping[str, Any] | None = None) -> Any:
+        row = await self.first(statement, parameters)
+        return None if row is None else row[0]
