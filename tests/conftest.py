@@ -65,6 +65,7 @@ def settings(database_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Se
         database_url=url,
         secret_key="test-server-key-not-for-production",  # type: ignore[arg-type]
         secret_key_file=workdir / "secret.key",
+        encryption_key_file=workdir / "encryption.key",
         admin_token=ADMIN_TOKEN,  # type: ignore[arg-type]
         public_url="http://127.0.0.1:8000",
         log_level="WARNING",

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from roost import __version__
 from roost.applications.credential_cache import CredentialCache
 from roost.applications.routes import router as admin_router
+from roost.auth.routes import router as auth_router
 from roost.connect.routes import router as connect_router
+from roost.connect.views import router as connect_views
 from roost.core.clock import Clock, SystemClock
 from roost.core.database import Database
 from roost.core.errors import install_error_handlers
@@ -19,22 +23,28 @@ from roost.core.middleware import BodyGuardMiddleware, RequestContextMiddleware
 from roost.core.runtime import Runtime
 from roost.providers.catalogue import ProviderCatalogue
 from roost.providers.definitions import PROVIDER_DEFINITIONS
+from roost.providers.registry import AdapterRegistry
 from roost.providers.routes import router as providers_router
 from roost.settings import Settings
 
 # Connect UI endpoints that take HTML form posts rather than JSON.
-FORM_PATHS = ("/authorize", "/connect/ui")
+FORM_PATHS = ("/authorize",)
+CONNECT_STATIC = Path(__file__).resolve().parent / "connect" / "static"
 
 
 def build_runtime(
     settings: Settings, *, clock: Clock | None = None, catalogue: ProviderCatalogue | None = None
 ) -> Runtime:
+    clock = clock or SystemClock()
+    catalogue = catalogue or ProviderCatalogue(PROVIDER_DEFINITIONS)
     return Runtime(
         settings=settings,
         database=Database(settings),
-        clock=clock or SystemClock(),
+        clock=clock,
         server_key=settings.server_key(),
-        catalogue=catalogue or ProviderCatalogue(PROVIDER_DEFINITIONS),
+        catalogue=catalogue,
+        keyring=settings.keyring(),
+        adapters=AdapterRegistry(catalogue, clock),
         credential_cache=CredentialCache(settings.credential_cache_seconds),
     )
 
@@ -59,6 +69,9 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.state.runtime = runtime
     install_error_handlers(app)
     app.include_router(connect_router)
+    app.include_router(auth_router)
+    app.include_router(connect_views)
+    app.mount("/static/connect", StaticFiles(directory=str(CONNECT_STATIC)), name="connect-static")
     app.include_router(providers_router)
     app.include_router(admin_router)
 

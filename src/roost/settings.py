@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from roost.core.encryption import Keyring
+
 
 class ConfigurationError(RuntimeError):
     """The configuration cannot run safely (e.g. production without a secret key)."""
@@ -31,6 +33,13 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     secret_key_file: Path = Path("roost-secret.key")
     admin_token: SecretStr | None = None
+    # AES-256-GCM keys for provider credentials: "kid:base64key[,kid2:key2]" (first encrypts).
+    encryption_keys: SecretStr | None = None
+    encryption_key_file: Path = Path("roost-encryption.key")
+    # Authorization codes live at most 10 minutes (RFC 6749 §4.1.2 recommends it).
+    authorization_code_seconds: int = Field(default=600, ge=30, le=600)
+    # Failed credential submissions per Connect session before the form locks.
+    max_failed_logins: int = Field(default=10, ge=3, le=100)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
     credential_cache_seconds: float = Field(default=5.0, ge=0)
@@ -60,3 +69,10 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return path.read_text().strip().encode()
+
+    def keyring(self) -> Keyring:
+        if self.encryption_keys is not None:
+            return Keyring.parse(self.encryption_keys.get_secret_value())
+        if self.mode == "production":
+            raise ConfigurationError("ROOST_ENCRYPTION_KEYS must be set in production mode")
+        return Keyring.from_file(self.encryption_key_file)

@@ -1,16 +1,20 @@
 """Every table, imported in one place so that Alembic and tests see the whole schema."""
 
 from roost.applications.models import Application
+from roost.auth.models import AccessToken, AuthorizationCode
 from roost.connect.models import ConnectSession, SessionEvent, StagedConnection
-from roost.connections.models import Connection, ConnectionStatusChange
+from roost.connections.models import Connection, ConnectionEntity, ConnectionStatusChange
 from roost.core.database import Base
 
 metadata = Base.metadata
 
 __all__ = [
+    "AccessToken",
     "Application",
+    "AuthorizationCode",
     "ConnectSession",
     "Connection",
+    "ConnectionEntity",
     "ConnectionStatusChange",
     "SessionEvent",
     "StagedConnection",

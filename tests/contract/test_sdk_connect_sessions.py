@@ -36,7 +36,9 @@ def test_sdk_creates_a_connect_session(sdk: Finch, live_server: LiveServer) -> N
         sandbox="finch",
         minutes_to_expire=60,
     )
-    assert created.connect_url == f"{live_server.settings.connect_origin}/authorize?session={created.session_id}"
+    assert (
+        created.connect_url == f"{live_server.settings.connect_origin}/authorize?session={created.session_id}"
+    )
 
 
 def test_sdk_refresh_returns_the_same_session(sdk: Finch) -> None:
@@ -63,7 +65,9 @@ def test_sdk_reauthenticates_a_connection(
 
 def test_sdk_surfaces_finch_errors_as_its_exception_classes(sdk: Finch, live_server: LiveServer) -> None:
     with pytest.raises(finch.BadRequestError) as bad:
-        sdk.connect.sessions.new(customer_id="x", customer_name="X", products=["company"], redirect_uri="https://evil.test/")
+        sdk.connect.sessions.new(
+            customer_id="x", customer_name="X", products=["company"], redirect_uri="https://evil.test/"
+        )
     assert bad.value.body["finch_code"] == "invalid_request"  # type: ignore[index]
     with pytest.raises(finch.NotFoundError):
         sdk.connect.sessions.reauthenticate(connection_id=str(uuid.uuid4()))

@@ -81,7 +81,9 @@ async def test_redirect_uris_and_origins_can_be_added_and_removed(client: httpx.
         "DELETE", f"{base}/origins", json={"origin": "http://localhost:3000"}, headers=ADMIN
     )
     assert removed.json()["origins"] == []
-    missing = await client.request("DELETE", f"{base}/origins", json={"origin": "http://a.test"}, headers=ADMIN)
+    missing = await client.request(
+        "DELETE", f"{base}/origins", json={"origin": "http://a.test"}, headers=ADMIN
+    )
     assert missing.status_code == 404
 
 

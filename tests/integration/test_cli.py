@@ -18,14 +18,28 @@ def roost(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     }
     return subprocess.run(
         [sys.executable, "-m", "roost.cli.main", *args],
-        env=env, capture_output=True, text=True, timeout=60, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
 def test_apps_lifecycle_from_the_command_line(settings: Settings) -> None:
     created = roost(
-        settings, "apps", "create", "--name", "CLI App", "--type", "sandbox",
-        "--redirect-uri", "https://cli.test/cb", "--origin", "https://cli.test", "--json",
+        settings,
+        "apps",
+        "create",
+        "--name",
+        "CLI App",
+        "--type",
+        "sandbox",
+        "--redirect-uri",
+        "https://cli.test/cb",
+        "--origin",
+        "https://cli.test",
+        "--json",
     )
     assert created.returncode == 0, created.stderr
     app = json.loads(created.stdout)

@@ -7,15 +7,25 @@ import httpx
 from roost.core.runtime import Runtime
 
 
-async def test_providers_are_listed_without_authentication(client: httpx.AsyncClient, runtime: Runtime) -> None:
+async def test_providers_are_listed_without_authentication(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
     response = await client.get("/providers")
     assert response.status_code == 200
     providers = response.json()
     assert [p["id"] for p in providers] == [p.id for p in runtime.catalogue]
     gusto = next(p for p in providers if p["id"] == "gusto")
     assert set(gusto) == {
-        "id", "display_name", "products", "authentication_methods", "beta", "icon", "logo",
-        "mfa_required", "primary_color", "manual",
+        "id",
+        "display_name",
+        "products",
+        "authentication_methods",
+        "beta",
+        "icon",
+        "logo",
+        "mfa_required",
+        "primary_color",
+        "manual",
     }
     assert gusto["authentication_methods"][0]["type"] == "oauth"
     assert gusto["logo"].endswith("/static/providers/gusto.svg")

@@ -23,17 +23,23 @@ async def test_fifty_concurrent_creates_for_one_customer_share_one_session(
         responses = await asyncio.gather(
             *(http.post("/connect/sessions", json=body, headers=live_credentials.basic) for _ in range(50))
         )
-    assert [r.status_code for r in responses] == [201] * 50, [r.text for r in responses if r.status_code != 201]
+    assert [r.status_code for r in responses] == [201] * 50, [
+        r.text for r in responses if r.status_code != 201
+    ]
     assert len({r.json()["session_id"] for r in responses}) == 1
 
     runtime = build_runtime(live_server.settings)
     try:
         async with runtime.database.reading() as session:
             staged = await session.scalar(
-                select(func.count()).select_from(StagedConnection).where(StagedConnection.customer_id == customer_id)
+                select(func.count())
+                .select_from(StagedConnection)
+                .where(StagedConnection.customer_id == customer_id)
             )
             sessions = await session.scalar(
-                select(func.count()).select_from(ConnectSession).where(ConnectSession.customer_id == customer_id)
+                select(func.count())
+                .select_from(ConnectSession)
+                .where(ConnectSession.customer_id == customer_id)
             )
     finally:
         await runtime.database.dispose()

@@ -8,7 +8,8 @@ from fastapi import Depends, Header
 
 from roost.applications.principal import ApplicationPrincipal
 from roost.applications.service import authenticate_client
-from roost.auth.credentials import parse_basic
+from roost.auth.credentials import parse_basic, parse_bearer
+from roost.auth.service import TokenContext, authenticate_token
 from roost.core.dependencies import RuntimeDep
 
 
@@ -21,3 +22,13 @@ async def basic_application(
 
 
 BasicApplication = Annotated[ApplicationPrincipal, Depends(basic_application)]
+
+
+async def bearer_token(
+    runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
+) -> TokenContext:
+    """The access token in ``Authorization: Bearer …`` and the connection it opens."""
+    return await authenticate_token(runtime, parse_bearer(authorization))
+
+
+BearerToken = Annotated[TokenContext, Depends(bearer_token)]

@@ -29,6 +29,11 @@ class Connection(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     disconnected_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The provider account (tokens or login), AES-GCM sealed with this row's id as AAD.
+    credentials_ciphertext: Mapped[str | None] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(String(255))
+    username: Mapped[str | None] = mapped_column(String(255))
+    last_successful_sync: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_connections_application_customer", "application_id", "customer_id"),)
 
@@ -43,3 +48,17 @@ class ConnectionStatusChange(Base):
     status: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str | None] = mapped_column(Text)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ConnectionEntity(Base):
+    """A legal entity of the employer reachable through a connection (multi-entity)."""
+
+    __tablename__ = "connection_entities"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    connection_id: Mapped[str] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(32))
+
+    __table_args__ = (Index("uq_connection_entities_source", "connection_id", "source_id", unique=True),)

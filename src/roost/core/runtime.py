@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from roost.applications.credential_cache import CredentialCache
 from roost.core.clock import Clock
 from roost.core.database import Database
+from roost.core.encryption import Keyring
 from roost.providers.catalogue import ProviderCatalogue
+from roost.providers.registry import AdapterRegistry
 from roost.settings import Settings
 
 
@@ -18,4 +20,6 @@ class Runtime:
     clock: Clock
     server_key: bytes
     catalogue: ProviderCatalogue
+    keyring: Keyring
+    adapters: AdapterRegistry
     credential_cache: CredentialCache = field(default_factory=lambda: CredentialCache(0))

@@ -1,0 +1,156 @@
+"""Codes for tokens, tokens for connections (RFC 6749 §4.1.3, §10.5; reference §5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+
+from roost.applications.models import Application
+from roost.applications.service import authenticate_client
+from roost.auth.models import AccessToken, AuthorizationCode
+from roost.auth.schemas import TokenRequest, TokenResponse
+from roost.connections.models import Connection
+from roost.core import identifiers
+from roost.core.errors import FinchError, invalid_token
+from roost.core.runtime import Runtime
+
+
+def invalid_grant(message: str) -> FinchError:
+    return FinchError(400, "invalid_grant_error", message)
+
+
+async def exchange_code(runtime: Runtime, request: TokenRequest) -> TokenResponse:
+    """Trade a code for an access token, exactly once.
+
+    RFC 6749 §4.1.2: a code used twice revokes every token issued from it. The code is
+    marked used by a conditional UPDATE, so of many concurrent exchanges exactly one wins.
+    """
+    application = await authenticate_client(runtime, request.client_id, request.client_secret)
+    now = runtime.clock.now()
+    code_digest = identifiers.digest(runtime.server_key, request.code)
+    token = identifiers.new_secret(identifiers.ACCESS_TOKEN_PREFIX)
+    async with runtime.database.writing() as session:
+        code = await session.scalar(
+            select(AuthorizationCode).where(
+                AuthorizationCode.code_digest == code_digest,
+                AuthorizationCode.application_id == application.id,
+            )
+        )
+        if code is None:
+            raise invalid_grant("The authorization code is invalid")
+        if code.used_at is not None:
+            await session.execute(
+                update(AccessToken)
+                .where(AccessToken.authorization_code_id == code.id, AccessToken.revoked_at.is_(None))
+                .values(revoked_at=now)
+            )
+            replay = "The authorization code was already used; tokens issued from it are revoked"
+        elif code.expires_at <= now:
+            replay = "The authorization code has expired"
+        elif code.redirect_uri is not None and request.redirect_uri != code.redirect_uri:
+            # RFC 6749 §4.1.3: the redirect_uri must be identical to the one the code was sent to.
+            replay = "redirect_uri does not match the one the code was issued for"
+        else:
+            replay = ""
+        if not replay:
+            claimed = await session.execute(
+                update(AuthorizationCode)
+                .where(AuthorizationCode.id == code.id, AuthorizationCode.used_at.is_(None))
+                .values(used_at=now)
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                replay = "The authorization code was already used"
+    if replay:
+        raise invalid_grant(replay)
+    async with runtime.database.writing() as session:
+        connection = await session.get(Connection, code.connection_id)
+        if connection is None or connection.status == "disconnected":
+            raise invalid_grant("The connection for this code is disconnected")
+        session.add(
+            AccessToken(
+                id=identifiers.new_uuid(),
+                token_digest=identifiers.digest(runtime.server_key, token),
+                application_id=application.id,
+                connection_id=connection.id,
+                authorization_code_id=code.id,
+                products=list(code.products),
+                entity_ids=list(code.entity_ids),
+                created_at=now,
+            )
+        )
+    return TokenResponse(
+        access_token=token,
+        connection_id=connection.id,
+        client_type=application.type,
+        connection_type=connection.connection_type,
+        entity_ids=list(code.entity_ids),
+        products=list(code.products),
+        provider_id=connection.provider_id,
+        customer_id=connection.customer_id,
+        customer_name=connection.customer_name,
+        account_id=connection.id,
+        company_id=connection.id,
+    )
+
+
+@dataclass(frozen=True)
+class TokenContext:
+    """Who is calling with a bearer token, and for which connection."""
+
+    token_id: str
+    application_id: str
+    client_id: str
+    client_type: str
+    connection_id: str
+    products: tuple[str, ...]
+    entity_ids: tuple[str, ...]
+    connection_status: str
+
+
+async def authenticate_token(runtime: Runtime, token: str) -> TokenContext:
+    digest = identifiers.digest(runtime.server_key, token)
+    async with runtime.database.reading() as session:
+        row = (
+            await session.execute(
+                select(AccessToken, Connection.status, Application.client_id, Application.type)
+                .join(Connection, Connection.id == AccessToken.connection_id)
+                .join(Application, Application.id == AccessToken.application_id)
+                .where(AccessToken.token_digest == digest)
+            )
+        ).first()
+    if row is None or row[0].revoked_at is not None or row[1] == "disconnected":
+        raise invalid_token()
+    access, status, client_id, client_type = row
+    return TokenContext(
+        token_id=access.id,
+        application_id=access.application_id,
+        client_id=client_id,
+        client_type=client_type,
+        connection_id=access.connection_id,
+        products=tuple(access.products),
+        entity_ids=tuple(access.entity_ids),
+        connection_status=status,
+    )
+
+
+def require_data_access(context: TokenContext) -> None:
+    """The check every data endpoint makes before reading (reference §12)."""
+    if context.connection_status == "reauth":
+        raise FinchError(
+            401, "authentication_error", "Please reauthenticate user", finch_code="reauthenticate_user"
+        )
+    if context.connection_status == "error_permissions":
+        raise FinchError(
+            403,
+            "error_permissions",
+            "The connected account lacks the permissions needed",
+            finch_code="insufficient_account_permissions",
+        )
+    if context.connection_status == "error_no_account_setup":
+        raise FinchError(
+            401,
+            "authentication_error",
+            "The employer has not completed assisted setup",
+            finch_code="account_setup_required",
+        )

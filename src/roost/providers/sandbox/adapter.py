@@ -1,0 +1,127 @@
+"""The Finch-mode sandbox as a provider adapter: any catalogue provider, simulated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+from roost.core.clock import Clock
+from roost.providers.catalogue import ProviderDefinition
+from roost.providers.contract import (
+    AuthFailed,
+    AuthStep,
+    AuthSucceeded,
+    ProviderAccount,
+    ProviderReader,
+)
+from roost.providers.records import (
+    BenefitEnrollment,
+    Company,
+    CompanyBenefit,
+    DirectoryEntry,
+    Employment,
+    Entity,
+    Individual,
+    PayGroup,
+    Payment,
+    PayStatement,
+    W4Document,
+)
+from roost.providers.sandbox import authentication
+from roost.providers.sandbox.generator import SandboxCompany
+
+T = TypeVar("T")
+PAGE_SIZE = 500
+
+
+async def _pages(items: Iterator[T], size: int = PAGE_SIZE) -> AsyncIterator[list[T]]:
+    page: list[T] = []
+    for item in items:
+        page.append(item)
+        if len(page) >= size:
+            yield page
+            page = []
+    if page:
+        yield page
+
+
+class SandboxReader:
+    """Reads of a generated company, page by page; scoped to one entity when given."""
+
+    def __init__(self, company: SandboxCompany, entity: Entity | None) -> None:
+        self._company = company
+        self._entity = entity.source_id if entity is not None else None
+
+    def _mine(self, entity_source_id: str | None) -> bool:
+        return self._entity is None or entity_source_id in (None, self._entity)
+
+    async def company(self) -> Company:
+        return self._company.company()
+
+    def directory(self) -> AsyncIterator[list[DirectoryEntry]]:
+        return _pages(e for e in self._company.directory() if self._mine(e.entity_source_id))
+
+    def individuals(self) -> AsyncIterator[list[Individual]]:
+        return _pages(i for i in self._company.individuals() if self._mine(i.entity_source_id))
+
+    def employments(self) -> AsyncIterator[list[Employment]]:
+        return _pages(e for e in self._company.employments() if self._mine(e.entity_source_id))
+
+    def payments(self, start: dt.date, end: dt.date) -> AsyncIterator[list[Payment]]:
+        return _pages(p for p in self._company.payments(start, end) if self._mine(p.entity_source_id))
+
+    def pay_statements(self, payment_source_id: str) -> AsyncIterator[list[PayStatement]]:
+        return _pages(self._company.pay_statements(payment_source_id))
+
+    async def pay_groups(self) -> list[PayGroup]:
+        return [g for g in self._company.pay_groups() if self._mine(g.entity_source_id)]
+
+    async def benefits(self) -> list[CompanyBenefit]:
+        return self._company.benefits()
+
+    def enrollments(self, benefit_source_id: str) -> AsyncIterator[list[BenefitEnrollment]]:
+        return _pages(self._company.enrollments(benefit_source_id))
+
+    def documents(self) -> AsyncIterator[list[W4Document]]:
+        return _pages(self._company.documents())
+
+
+class FinchSandboxAdapter:
+    """Stands in for ``definition``'s provider with scripted logins and generated data."""
+
+    def __init__(self, definition: ProviderDefinition, clock: Clock) -> None:
+        self._definition = definition
+        self._clock = clock
+
+    @property
+    def definition(self) -> ProviderDefinition:
+        return self._definition
+
+    async def login(self, method: str, fields: Mapping[str, str]) -> AuthStep:
+        return authentication.login(method, fields)
+
+    async def submit_mfa(self, pending: Mapping[str, Any], code: str) -> AuthStep:
+        return authentication.submit_mfa(pending, code)
+
+    async def select_entities(self, pending: Mapping[str, Any], entity_ids: list[str]) -> AuthStep:
+        return authentication.select_entities(pending, entity_ids)
+
+    def authorization_url(self, *, redirect_uri: str, state: str, code_challenge: str) -> str:
+        # reference §11: in the sandbox, OAuth "succeeds straight away" — no provider page,
+        # straight back to Roost's callback with a code.
+        return f"{redirect_uri}?{urlencode({'code': 'sandbox-' + secrets.token_urlsafe(12), 'state': state})}"
+
+    async def exchange_code(self, *, code: str, redirect_uri: str, code_verifier: str) -> AuthStep:
+        if not code.startswith("sandbox-"):
+            return AuthFailed("The provider did not accept the authorization; try again.")
+        return AuthSucceeded(authentication.sandbox_account(None))
+
+    async def refresh(self, account: ProviderAccount) -> ProviderAccount:
+        return account
+
+    def reader(self, account: ProviderAccount, entity: Entity | None) -> ProviderReader:
+        spec = authentication.company_spec(account.credentials, self._clock.now().date())
+        return SandboxReader(SandboxCompany(spec), entity)

@@ -1,0 +1,168 @@
+"""Payroll runs: pay groups, the payments of each pay day, and their pay statements.
+
+Each (entity, pay frequency) pair is a pay group with its own payment every pay day from
+the history start to today. A payment's totals are the sums over its statements, so listing
+payments prices every paycheck; templates are kept for the first ``TEMPLATE_CACHE_SIZE``
+employees so that listing payments and then fetching their statements prices each employee
+once. Beyond that size templates are rebuilt on demand, which keeps memory flat.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from roost.providers.records import Entity, Money, PayGroup, Payment, PayPeriod, PayStatement
+from roost.providers.sandbox.pay_calendar import FREQUENCIES, FREQUENCY_CODES, Frequency, PayCalendar, PayRun
+from roost.providers.sandbox.payroll import PayTemplate
+from roost.providers.sandbox.workforce import Workforce, employee_source_id, pay_group_source_id
+
+__all__ = ["TEMPLATE_CACHE_SIZE", "Payroll"]
+
+TEMPLATE_CACHE_SIZE = 16_384
+_GROUP_NAMES: dict[Frequency, str] = {
+    "bi_weekly": "Bi-Weekly",
+    "semi_monthly": "Semi-Monthly",
+    "weekly": "Weekly",
+}
+_FREQUENCY_OF_CODE: dict[str, Frequency] = {code: frequency for frequency, code in FREQUENCY_CODES.items()}
+_PAYMENT_ID = re.compile(r"pmt-([1-9][0-9]*)-([a-z]{2})-([0-9]{4})([0-9]{2})([0-9]{2})")
+
+
+class Payroll:
+    def __init__(
+        self,
+        seed: int,
+        workforce: Workforce,
+        entities: tuple[Entity, ...],
+        biweekly_anchor: date,
+        history: tuple[date, date],
+    ) -> None:
+        self._seed = seed
+        self._workforce = workforce
+        self._entities = entities
+        self._calendars = {frequency: PayCalendar(frequency, biweekly_anchor) for frequency in FREQUENCIES}
+        self._history_start, self._today = history
+        self._templates: dict[int, PayTemplate] = {}
+
+    def pay_groups(self) -> list[PayGroup]:
+        multi_entity = len(self._entities) > 1
+        return [
+            PayGroup(
+                source_id=pay_group_source_id(number, frequency),
+                entity_source_id=entity.source_id,
+                name=f"{_GROUP_NAMES[frequency]} Payroll" + (f" ({entity.name})" if multi_entity else ""),
+                pay_frequencies=(frequency,),
+                individual_source_ids=tuple(
+                    map(employee_source_id, self._workforce.members(number, frequency))
+                ),
+            )
+            for number, entity in enumerate(self._entities)
+            for frequency in FREQUENCIES
+        ]
+
+    def payments(self, start: date, end: date) -> Iterator[Payment]:
+        """Payments with a pay date in ``[start, end]`` (within the history), by pay date."""
+        first, last = max(start, self._history_start), min(end, self._today)
+        if first > last:
+            return
+        scheduled = sorted(
+            ((run.pay_date, entity, order, frequency, run) for entity in range(len(self._entities))
+             for order, frequency in enumerate(FREQUENCIES)
+             for run in self._calendars[frequency].runs(first, last)),
+            key=lambda item: item[:3],
+        )  # fmt: skip
+        for _, entity, _, frequency, run in scheduled:
+            payment = self._payment(entity, frequency, run)
+            if payment is not None:
+                yield payment
+
+    def pay_statements(self, payment_source_id: str) -> Iterator[PayStatement]:
+        """The statements of one payment, in employee order; KeyError for an unknown payment."""
+        entity, frequency, run = self._parse(payment_source_id)
+        return self._statements(payment_source_id, entity, frequency, run)
+
+    def _statements(
+        self, payment_source_id: str, entity: int, frequency: Frequency, run: PayRun
+    ) -> Iterator[PayStatement]:
+        for index in self._workforce.members(entity, frequency):
+            template = self._template(index)
+            paycheck = template.paycheck(run)
+            if paycheck is None:
+                continue
+            yield PayStatement(
+                source_id=f"{payment_source_id}-{template.individual_source_id}",
+                payment_source_id=payment_source_id,
+                individual_source_id=template.individual_source_id,
+                type="regular_payroll",
+                payment_method=template.payment_method,
+                total_hours=paycheck.total_hours,
+                gross_pay=paycheck.gross_pay,
+                net_pay=paycheck.net_pay,
+                earnings=paycheck.earnings,
+                taxes=paycheck.taxes,
+                employee_deductions=paycheck.employee_deductions,
+                employer_contributions=paycheck.employer_contributions,
+            )
+
+    def _payment(self, entity: int, frequency: Frequency, run: PayRun) -> Payment | None:
+        individuals: list[str] = []
+        gross = net = employee_taxes = employer_taxes = debit = 0
+        for index in self._workforce.members(entity, frequency):
+            template = self._template(index)
+            paycheck = template.paycheck(run)
+            if paycheck is not None:
+                individuals.append(template.individual_source_id)
+                gross += paycheck.gross
+                net += paycheck.net
+                employee_taxes += paycheck.employee_taxes
+                employer_taxes += paycheck.employer_taxes
+                debit += paycheck.company_debit
+        if not individuals:
+            return None
+        group = pay_group_source_id(entity, frequency)
+        return Payment(
+            source_id=_payment_source_id(entity, frequency, run.pay_date),
+            entity_source_id=self._entities[entity].source_id,
+            pay_date=run.pay_date,
+            debit_date=run.debit_date,
+            pay_period=PayPeriod(start_date=run.period_start, end_date=run.period_end),
+            company_debit=Money(amount=debit),
+            gross_pay=Money(amount=gross),
+            net_pay=Money(amount=net),
+            employer_taxes=Money(amount=employer_taxes),
+            employee_taxes=Money(amount=employee_taxes),
+            individual_source_ids=tuple(individuals),
+            pay_group_source_ids=(group,),
+            pay_frequencies=(frequency,),
+        )
+
+    def _template(self, index: int) -> PayTemplate:
+        template = self._templates.get(index)
+        if template is None:
+            worker, _, _ = self._workforce.employee(index)
+            template = PayTemplate(self._seed, worker, self._workforce.tax_profile(worker))
+            if index < TEMPLATE_CACHE_SIZE:
+                self._templates[index] = template
+        return template
+
+    def _parse(self, payment_source_id: str) -> tuple[int, Frequency, PayRun]:
+        match = _PAYMENT_ID.fullmatch(payment_source_id)
+        frequency = _FREQUENCY_OF_CODE.get(match.group(2)) if match else None
+        if match is None or frequency is None:
+            raise KeyError(payment_source_id)
+        entity = int(match.group(1)) - 1
+        try:
+            pay_date = date(int(match.group(3)), int(match.group(4)), int(match.group(5)))
+        except ValueError:
+            raise KeyError(payment_source_id) from None
+        run = self._calendars[frequency].run_on(pay_date)
+        in_history = self._history_start <= pay_date <= self._today
+        if run is None or not in_history or entity >= len(self._entities):
+            raise KeyError(payment_source_id)
+        return entity, frequency, run
+
+
+def _payment_source_id(entity: int, frequency: Frequency, pay_date: date) -> str:
+    return f"pmt-{entity + 1}-{FREQUENCY_CODES[frequency]}-{pay_date:%Y%m%d}"
