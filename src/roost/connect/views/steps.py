@@ -6,6 +6,7 @@ Every post carries the session id and its CSRF token, and ends in a 303 to
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -38,10 +39,13 @@ def continue_flow(session: str) -> RedirectResponse:
     return RedirectResponse(f"/authorize/flow?session={session}", status_code=303)
 
 
-async def _guarded(request: Request, runtime: Runtime, session: str, csrf: str, step: object) -> Response:
+async def _guarded(
+    request: Request, runtime: Runtime, session: str, csrf: str, step: Callable[[], Awaitable[object]]
+) -> Response:
+    """Check the CSRF token, then run ``step``; flow errors become an error page."""
     try:
         check_csrf(runtime, session, csrf)
-        await step  # type: ignore[misc]
+        await step()
     except flows.FlowError as exc:
         frame_origins, _ = await flows.application_origins(runtime, session)
         return error_page(
@@ -58,7 +62,9 @@ async def choose_provider(
     csrf: CsrfField,
     provider_id: Annotated[str, Form(max_length=64)],
 ) -> Response:
-    step = flows.transition(runtime, session, "provider_selected", provider_id=provider_id)
+    def step() -> Awaitable[object]:
+        return flows.transition(runtime, session, "provider_selected", provider_id=provider_id)
+
     return await _guarded(request, runtime, session, csrf, step)
 
 
@@ -71,13 +77,17 @@ async def choose_method(
     method: Annotated[str, Form(max_length=32)],
 ) -> Response:
     return await _guarded(
-        request, runtime, session, csrf, flows.transition(runtime, session, "method_selected", method=method)
+        request,
+        runtime,
+        session,
+        csrf,
+        lambda: flows.transition(runtime, session, "method_selected", method=method),
     )
 
 
 @router.post("/authorize/back")
 async def go_back(request: Request, runtime: RuntimeDep, session: SessionField, csrf: CsrfField) -> Response:
-    return await _guarded(request, runtime, session, csrf, flows.transition(runtime, session, "back"))
+    return await _guarded(request, runtime, session, csrf, lambda: flows.transition(runtime, session, "back"))
 
 
 async def _login(runtime: Runtime, session: str, fields: dict[str, str]) -> None:
@@ -109,7 +119,7 @@ async def submit_login(
         "client_id": client_id,
         "client_secret": client_secret,
     }
-    return await _guarded(request, runtime, session, csrf, _login(runtime, session, fields))
+    return await _guarded(request, runtime, session, csrf, lambda: _login(runtime, session, fields))
 
 
 async def _mfa(runtime: Runtime, session: str, code: str) -> None:
@@ -130,7 +140,7 @@ async def submit_mfa(
     csrf: CsrfField,
     code: Annotated[str, Form(max_length=32)],
 ) -> Response:
-    return await _guarded(request, runtime, session, csrf, _mfa(runtime, session, code))
+    return await _guarded(request, runtime, session, csrf, lambda: _mfa(runtime, session, code))
 
 
 async def _entities(runtime: Runtime, session: str, entity_ids: list[str]) -> None:
@@ -153,7 +163,9 @@ async def select_entities(
     csrf: CsrfField,
     entity_id: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    return await _guarded(request, runtime, session, csrf, _entities(runtime, session, entity_id or []))
+    return await _guarded(
+        request, runtime, session, csrf, lambda: _entities(runtime, session, entity_id or [])
+    )
 
 
 @router.post("/authorize/assisted")
@@ -171,4 +183,4 @@ async def assisted_ready(
         account = ProviderAccount(credentials={"assisted": True}, entities=())
         await flows.apply_auth_step(runtime, session, AuthSucceeded(account), event="assisted_started")
 
-    return await _guarded(request, runtime, session, csrf, _ready())
+    return await _guarded(request, runtime, session, csrf, _ready)
