@@ -21,6 +21,7 @@ from roost.core.errors import install_error_handlers
 from roost.core.logging import configure_logging
 from roost.core.middleware import BodyGuardMiddleware, RequestContextMiddleware
 from roost.core.runtime import Runtime
+from roost.demo.views import router as demo_router
 from roost.providers.catalogue import ProviderCatalogue
 from roost.providers.definitions import PROVIDER_DEFINITIONS
 from roost.providers.registry import AdapterRegistry
@@ -28,8 +29,9 @@ from roost.providers.routes import router as providers_router
 from roost.settings import Settings
 
 # Connect UI endpoints that take HTML form posts rather than JSON.
-FORM_PATHS = ("/authorize",)
+FORM_PATHS = ("/authorize", "/demo")
 CONNECT_STATIC = Path(__file__).resolve().parent / "connect" / "static"
+DEMO_STATIC = Path(__file__).resolve().parent / "demo" / "static"
 
 
 def build_runtime(
@@ -71,6 +73,9 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.include_router(connect_router)
     app.include_router(auth_router)
     app.include_router(connect_views)
+    if settings.mode == "demo":
+        app.include_router(demo_router)
+        app.mount("/static/demo", StaticFiles(directory=str(DEMO_STATIC)), name="demo-static")
     app.mount("/static/connect", StaticFiles(directory=str(CONNECT_STATIC)), name="connect-static")
     app.include_router(providers_router)
     app.include_router(admin_router)

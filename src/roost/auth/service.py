@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 
 from roost.applications.models import Application
+from roost.applications.principal import ApplicationPrincipal
 from roost.applications.service import authenticate_client
 from roost.auth.models import AccessToken, AuthorizationCode
 from roost.auth.schemas import TokenRequest, TokenResponse
@@ -27,8 +28,15 @@ async def exchange_code(runtime: Runtime, request: TokenRequest) -> TokenRespons
     marked used by a conditional UPDATE, so of many concurrent exchanges exactly one wins.
     """
     application = await authenticate_client(runtime, request.client_id, request.client_secret)
+    return await redeem_code(runtime, application, request.code, request.redirect_uri)
+
+
+async def redeem_code(
+    runtime: Runtime, application: ApplicationPrincipal, presented_code: str, redirect_uri: str | None
+) -> TokenResponse:
+    """The exchange itself, for an application already authenticated."""
     now = runtime.clock.now()
-    code_digest = identifiers.digest(runtime.server_key, request.code)
+    code_digest = identifiers.digest(runtime.server_key, presented_code)
     token = identifiers.new_secret(identifiers.ACCESS_TOKEN_PREFIX)
     async with runtime.database.writing() as session:
         code = await session.scalar(
@@ -48,7 +56,7 @@ async def exchange_code(runtime: Runtime, request: TokenRequest) -> TokenRespons
             replay = "The authorization code was already used; tokens issued from it are revoked"
         elif code.expires_at <= now:
             replay = "The authorization code has expired"
-        elif code.redirect_uri is not None and request.redirect_uri != code.redirect_uri:
+        elif code.redirect_uri is not None and redirect_uri != code.redirect_uri:
             # RFC 6749 §4.1.3: the redirect_uri must be identical to the one the code was sent to.
             replay = "redirect_uri does not match the one the code was issued for"
         else:

@@ -14,12 +14,11 @@ from roost.applications.schemas import ApplicationCreate, ApplicationWithSecret
 from roost.cli.runtime import run
 from roost.core import migrations
 from roost.core.runtime import Runtime
+from roost.demo.views import DEMO_APPLICATION_NAME
 from roost.settings import Settings
 
 Host = Annotated[str, typer.Option(help="Interface to listen on.")]
 Port = Annotated[int, typer.Option(help="Port to listen on.")]
-
-DEMO_APPLICATION_NAME = "Roost Demo"
 
 
 def migrate() -> None:
@@ -83,6 +82,7 @@ def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     typer.echo(f"  Connect        {settings.connect_origin}/authorize?session=<session_id>")
     typer.echo(f"  Providers      {base}/providers")
     typer.echo(f"  API docs       {base}/docs")
+    typer.echo(f"  Demo app       {base}/demo")
     typer.echo(f"  client_id      {demo_app.client_id}")
     typer.echo(f"  client_secret  {demo_app.client_secret}")
     typer.echo(f"  redirect_uri   {', '.join(demo_app.redirect_uris)}")
