@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 
 from roost.applications.principal import ApplicationPrincipal
 
 
 class CredentialCache:
-    def __init__(self, ttl_seconds: float, max_entries: int = 10_000) -> None:
+    def __init__(
+        self, ttl_seconds: float, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.ttl_seconds = ttl_seconds
+        self._clock = clock
         self.max_entries = max_entries
         self._entries: OrderedDict[tuple[str, str], tuple[float, ApplicationPrincipal]] = OrderedDict()
 
@@ -27,7 +31,7 @@ class CredentialCache:
         if entry is None:
             return None
         expires, principal = entry
-        if expires < time.monotonic():
+        if expires < self._clock():
             del self._entries[(client_id, secret_digest)]
             return None
         return principal
@@ -35,7 +39,7 @@ class CredentialCache:
     def put(self, secret_digest: str, principal: ApplicationPrincipal) -> None:
         if self.ttl_seconds <= 0:
             return
-        self._entries[(principal.client_id, secret_digest)] = (time.monotonic() + self.ttl_seconds, principal)
+        self._entries[(principal.client_id, secret_digest)] = (self._clock() + self.ttl_seconds, principal)
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
 
