@@ -16,5 +16,6 @@ async def healthz() -> dict[str, str]:
 
 @app.post("/connect/sessions", status_code=201, response_model=SessionCreated)
 async def create(body: SessionCreate) -> SessionCreated:
-    return SessionCreated(session_id="00000000-0000-4000-8000-000000000000",
-                          connect_url="http://127.0.0.1/authorize?session=x")
+    return SessionCreated(
+        session_id="00000000-0000-4000-8000-000000000000", connect_url="http://127.0.0.1/authorize?session=x"
+    )

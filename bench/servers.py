@@ -23,8 +23,23 @@ def free_port() -> int:
 def uvicorn_process(app: str, env: dict[str, str], *, factory: bool = False) -> Iterator[int]:
     """Run ``uvicorn app`` on a free loopback port with the same settings for every server."""
     port = free_port()
-    command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-               "--log-level", "warning", "--no-access-log", "--loop", "uvloop", "--http", "httptools"]
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+    ]
     if factory:
         command.append("--factory")
     process = subprocess.Popen(command, env={**os.environ, **env})

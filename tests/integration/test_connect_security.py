@@ -22,7 +22,9 @@ async def connected_code(client: httpx.AsyncClient, creds: Credentials, **sessio
     return query_of(await driver.post("/authorize/consent", decision="grant"))["code"]
 
 
-async def test_connect_pages_carry_strict_headers(client: httpx.AsyncClient, app_credentials: Credentials) -> None:
+async def test_connect_pages_carry_strict_headers(
+    client: httpx.AsyncClient, app_credentials: Credentials
+) -> None:
     page = await ConnectDriver(client, await new_session(client, app_credentials)).open()
     policy = page.headers["content-security-policy"]
     assert "frame-ancestors https://app.example.com;" in policy
@@ -44,17 +46,22 @@ async def test_an_unregistered_embedding_origin_is_refused(
     client: httpx.AsyncClient, app_credentials: Credentials
 ) -> None:
     session_id = await new_session(client, app_credentials, redirect_uri=None)
-    page = await client.get("/authorize", params={"session": session_id, "app_type": "spa",
-                                                   "sdk_host_url": "https://evil.example.com"})
+    page = await client.get(
+        "/authorize",
+        params={"session": session_id, "app_type": "spa", "sdk_host_url": "https://evil.example.com"},
+    )
     assert page.status_code == 403
     assert "not allowed to embed" in page.text
     assert "data-sdk-message" not in page.text and "data-target-origin" not in page.text
 
 
-async def test_application_supplied_text_is_escaped(client: httpx.AsyncClient, app_credentials: Credentials) -> None:
+async def test_application_supplied_text_is_escaped(
+    client: httpx.AsyncClient, app_credentials: Credentials
+) -> None:
     hostile = '<img src=x onerror=alert(1)><script>alert("x")</script>"\'&'
-    driver = ConnectDriver(client, await new_session(client, app_credentials, customer_name=hostile,
-                                                     state=hostile))
+    driver = ConnectDriver(
+        client, await new_session(client, app_credentials, customer_name=hostile, state=hostile)
+    )
     page = await driver.open()
     assert "&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;" in page.text
     assert "<img src=x" not in page.text and 'alert("x")</script>' not in page.text
@@ -70,15 +77,19 @@ async def test_forms_need_the_session_bound_csrf_token(
     other_creds = await make_application(runtime, redirect_uris=[REDIRECT])
     theirs = ConnectDriver(client, await new_session(client, other_creds))
     await theirs.open()
-    forged = await client.post("/authorize/provider", data={"session": mine.session_id, "csrf": theirs.csrf,
-                                                            "provider_id": "gusto"})
+    forged = await client.post(
+        "/authorize/provider", data={"session": mine.session_id, "csrf": theirs.csrf, "provider_id": "gusto"}
+    )
     assert forged.status_code == 400 and "expired" in forged.text
-    missing = await client.post("/authorize/provider", data={"session": mine.session_id, "provider_id": "gusto"})
+    missing = await client.post(
+        "/authorize/provider", data={"session": mine.session_id, "provider_id": "gusto"}
+    )
     assert missing.status_code == 400
 
 
-async def test_failed_logins_are_limited(client: httpx.AsyncClient, app_credentials: Credentials,
-                                         runtime: Runtime) -> None:
+async def test_failed_logins_are_limited(
+    client: httpx.AsyncClient, app_credentials: Credentials, runtime: Runtime
+) -> None:
     driver = ConnectDriver(client, await new_session(client, app_credentials))
     await driver.open()
     await driver.sign_in("bamboo_hr")
@@ -115,8 +126,9 @@ async def test_codes_expire_and_are_bound_to_application_and_redirect_uri(
     assert expired.status_code == 400 and "expired" in expired.json()["message"]
 
 
-async def test_bad_client_credentials_at_the_token_endpoint(client: httpx.AsyncClient,
-                                                            app_credentials: Credentials) -> None:
+async def test_bad_client_credentials_at_the_token_endpoint(
+    client: httpx.AsyncClient, app_credentials: Credentials
+) -> None:
     code = await connected_code(client, app_credentials)
     wrong = Credentials(app_credentials.client_id, "roost_cs_wrong")
     response = await exchange(client, wrong, code, REDIRECT)
@@ -128,22 +140,32 @@ async def test_bad_client_credentials_at_the_token_endpoint(client: httpx.AsyncC
 async def test_disconnect_stops_every_token_and_frees_the_customer(
     client: httpx.AsyncClient, app_credentials: Credentials
 ) -> None:
-    token = (await exchange(client, app_credentials, await connected_code(client, app_credentials), REDIRECT)).json()
+    token = (
+        await exchange(client, app_credentials, await connected_code(client, app_credentials), REDIRECT)
+    ).json()
     bearer = {"Authorization": f"Bearer {token['access_token']}"}
     assert (await client.post("/disconnect", headers=bearer)).json() == {"status": "success"}
     after = await client.get("/introspect", headers=bearer)
     assert after.status_code == 401 and after.json()["name"] == "invalid_token_error"
-    again = await client.post("/connect/sessions", headers=app_credentials.basic,
-                              json={"customer_id": "acme", "customer_name": "Acme", "products": ["company"]})
+    again = await client.post(
+        "/connect/sessions",
+        headers=app_credentials.basic,
+        json={"customer_id": "acme", "customer_name": "Acme", "products": ["company"]},
+    )
     assert again.status_code == 201
 
 
 async def test_a_connected_customer_cannot_start_a_second_session(
     client: httpx.AsyncClient, app_credentials: Credentials
 ) -> None:
-    token = (await exchange(client, app_credentials, await connected_code(client, app_credentials), REDIRECT)).json()
-    again = await client.post("/connect/sessions", headers=app_credentials.basic,
-                              json={"customer_id": "acme", "customer_name": "Acme", "products": ["company"]})
+    token = (
+        await exchange(client, app_credentials, await connected_code(client, app_credentials), REDIRECT)
+    ).json()
+    again = await client.post(
+        "/connect/sessions",
+        headers=app_credentials.basic,
+        json={"customer_id": "acme", "customer_name": "Acme", "products": ["company"]},
+    )
     assert again.json()["finch_code"] == "connection_already_exists"
     assert again.json()["context"]["connection_id"] == token["connection_id"]
 
@@ -151,9 +173,14 @@ async def test_a_connected_customer_cannot_start_a_second_session(
 async def test_reauthentication_keeps_the_connection_and_old_tokens(
     client: httpx.AsyncClient, app_credentials: Credentials
 ) -> None:
-    first = (await exchange(client, app_credentials, await connected_code(client, app_credentials), REDIRECT)).json()
-    created = await client.post("/connect/sessions/reauthenticate", headers=app_credentials.basic,
-                                json={"connection_id": first["connection_id"], "redirect_uri": REDIRECT})
+    first = (
+        await exchange(client, app_credentials, await connected_code(client, app_credentials), REDIRECT)
+    ).json()
+    created = await client.post(
+        "/connect/sessions/reauthenticate",
+        headers=app_credentials.basic,
+        json={"connection_id": first["connection_id"], "redirect_uri": REDIRECT},
+    )
     driver = ConnectDriver(client, created.json()["session_id"])
     page = await driver.open()
     assert "Reconnect" in page.text and "Select your HR" not in page.text
@@ -163,7 +190,9 @@ async def test_reauthentication_keeps_the_connection_and_old_tokens(
     assert second["connection_id"] == first["connection_id"]
     assert second["access_token"] != first["access_token"]
     for token in (first, second):
-        introspected = await client.get("/introspect", headers={"Authorization": f"Bearer {token['access_token']}"})
+        introspected = await client.get(
+            "/introspect", headers={"Authorization": f"Bearer {token['access_token']}"}
+        )
         assert introspected.status_code == 200
 
 
@@ -173,6 +202,8 @@ async def test_concurrent_exchanges_of_one_code_yield_one_token(
 ) -> None:
     async with httpx.AsyncClient(base_url=live_server.url, timeout=60, follow_redirects=False) as http:
         code = await connected_code(http, live_credentials, customer_id=f"race-{id(http)}")
-        results = await asyncio.gather(*(exchange(http, live_credentials, code, REDIRECT) for _ in range(concurrency)))
+        results = await asyncio.gather(
+            *(exchange(http, live_credentials, code, REDIRECT) for _ in range(concurrency))
+        )
     statuses = sorted(r.status_code for r in results)
     assert statuses == [200] + [400] * (concurrency - 1)

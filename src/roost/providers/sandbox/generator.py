@@ -2,8 +2,9 @@
 
 The same :class:`CompanySpec` always yields byte-identical data, and nothing is held per
 employee: employee ``i`` is drawn from a ``random.Random`` keyed by (seed, i) in O(1), and
-every listing streams, so a 100,000-employee company costs no more memory than a small one.
-The generator never reads the clock; ``today`` comes from the spec.
+every listing streams, so a 100,000-employee company costs no more memory than a small one
+(payroll keeps a bounded cache of pay templates). The generator never reads the clock;
+``today`` comes from the spec.
 """
 
 from __future__ import annotations
@@ -33,14 +34,17 @@ from roost.providers.sandbox.payments import Payroll
 from roost.providers.sandbox.people import directory_entry, draw_individual, employment_record
 from roost.providers.sandbox.workforce import Workforce
 
-__all__ = ["CompanySpec", "SandboxCompany"]
+__all__ = ["MAX_EMPLOYEES", "CompanySpec", "SandboxCompany"]
+
+# Employee streams carry the index in 32 bits; ten million is far beyond any real sandbox.
+MAX_EMPLOYEES = 10_000_000
 
 
 @dataclass(frozen=True)
 class CompanySpec:
     """What a sandbox company is generated from.
 
-    ``seed`` picks the company (only its low 64 bits matter); ``entity_count`` above 1 makes a
+    ``seed`` picks the company, any integer; ``entity_count`` above 1 makes a
     multi-entity company; payroll history runs from ``history_start`` (default: January 1 of
     the year before ``today``) to ``today``.
     """
@@ -52,8 +56,8 @@ class CompanySpec:
     today: date = field(kw_only=True)
 
     def __post_init__(self) -> None:
-        if self.employee_size < 1:
-            raise ValueError("a company needs at least one employee")
+        if not 1 <= self.employee_size <= MAX_EMPLOYEES:
+            raise ValueError(f"employee_size must be between 1 and {MAX_EMPLOYEES:,}")
         if not 1 <= self.entity_count <= self.employee_size:
             raise ValueError("entity_count must be between 1 and employee_size")
         if self.history_start is not None and self.history_start > self.today:

@@ -2,9 +2,10 @@
 
 Each (entity, pay frequency) pair is a pay group with its own payment every pay day from
 the history start to today. A payment's totals are the sums over its statements, so listing
-payments prices every paycheck; templates are kept for the first ``TEMPLATE_CACHE_SIZE``
-employees so that listing payments and then fetching their statements prices each employee
-once. Beyond that size templates are rebuilt on demand, which keeps memory flat.
+payments prices every paycheck. Pay templates are kept for the first ``TEMPLATE_CACHE_SIZE``
+employees (about 7 KB each), so a year of payroll for a company up to that size prices each
+employee's template once. Beyond it the other templates are re-derived for every payment:
+memory stays bounded whatever the size, at the cost of speed for very large companies.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date
 
 from roost.providers.records import Entity, Money, PayGroup, Payment, PayPeriod, PayStatement
 from roost.providers.sandbox.pay_calendar import FREQUENCIES, FREQUENCY_CODES, Frequency, PayCalendar, PayRun
-from roost.providers.sandbox.payroll import PayTemplate
+from roost.providers.sandbox.payroll import Paycheck, PayTemplate
 from roost.providers.sandbox.workforce import Workforce, employee_source_id, pay_group_source_id
 
 __all__ = ["TEMPLATE_CACHE_SIZE", "Payroll"]
@@ -45,6 +46,7 @@ class Payroll:
         self._calendars = {frequency: PayCalendar(frequency, biweekly_anchor) for frequency in FREQUENCIES}
         self._history_start, self._today = history
         self._templates: dict[int, PayTemplate] = {}
+        self._last_paid: tuple[str, list[tuple[PayTemplate, Paycheck]]] | None = None
 
     def pay_groups(self) -> list[PayGroup]:
         multi_entity = len(self._entities) > 1
@@ -86,11 +88,7 @@ class Payroll:
     def _statements(
         self, payment_source_id: str, entity: int, frequency: Frequency, run: PayRun
     ) -> Iterator[PayStatement]:
-        for index in self._workforce.members(entity, frequency):
-            template = self._template(index)
-            paycheck = template.paycheck(run)
-            if paycheck is None:
-                continue
+        for template, paycheck in self._paid(payment_source_id, entity, frequency, run):
             yield PayStatement(
                 source_id=f"{payment_source_id}-{template.individual_source_id}",
                 payment_source_id=payment_source_id,
@@ -107,36 +105,43 @@ class Payroll:
             )
 
     def _payment(self, entity: int, frequency: Frequency, run: PayRun) -> Payment | None:
-        individuals: list[str] = []
-        gross = net = employee_taxes = employer_taxes = debit = 0
-        for index in self._workforce.members(entity, frequency):
-            template = self._template(index)
-            paycheck = template.paycheck(run)
-            if paycheck is not None:
-                individuals.append(template.individual_source_id)
-                gross += paycheck.gross
-                net += paycheck.net
-                employee_taxes += paycheck.employee_taxes
-                employer_taxes += paycheck.employer_taxes
-                debit += paycheck.company_debit
-        if not individuals:
+        source_id = _payment_source_id(entity, frequency, run.pay_date)
+        paid = self._paid(source_id, entity, frequency, run)
+        if not paid:
             return None
-        group = pay_group_source_id(entity, frequency)
+        gross = sum(paycheck.gross for _, paycheck in paid)
+        employer_taxes = sum(paycheck.employer_taxes for _, paycheck in paid)
         return Payment(
-            source_id=_payment_source_id(entity, frequency, run.pay_date),
+            source_id=source_id,
             entity_source_id=self._entities[entity].source_id,
             pay_date=run.pay_date,
             debit_date=run.debit_date,
             pay_period=PayPeriod(start_date=run.period_start, end_date=run.period_end),
-            company_debit=Money(amount=debit),
+            company_debit=Money(amount=sum(paycheck.company_debit for _, paycheck in paid)),
             gross_pay=Money(amount=gross),
-            net_pay=Money(amount=net),
+            net_pay=Money(amount=sum(paycheck.net for _, paycheck in paid)),
             employer_taxes=Money(amount=employer_taxes),
-            employee_taxes=Money(amount=employee_taxes),
-            individual_source_ids=tuple(individuals),
-            pay_group_source_ids=(group,),
+            employee_taxes=Money(amount=sum(paycheck.employee_taxes for _, paycheck in paid)),
+            individual_source_ids=tuple(template.individual_source_id for template, _ in paid),
+            pay_group_source_ids=(pay_group_source_id(entity, frequency),),
             pay_frequencies=(frequency,),
         )
+
+    def _paid(
+        self, payment_source_id: str, entity: int, frequency: Frequency, run: PayRun
+    ) -> list[tuple[PayTemplate, Paycheck]]:
+        """Who one payment pays, and what. The latest answer is kept: a sync lists a payment and
+        fetches its statements straight after, and this spares pricing everyone twice."""
+        if self._last_paid is not None and self._last_paid[0] == payment_source_id:
+            return self._last_paid[1]
+        paid = []
+        for index in self._workforce.members(entity, frequency):
+            template = self._template(index)
+            paycheck = template.paycheck(run)
+            if paycheck is not None:
+                paid.append((template, paycheck))
+        self._last_paid = (payment_source_id, paid)
+        return paid
 
     def _template(self, index: int) -> PayTemplate:
         template = self._templates.get(index)

@@ -26,6 +26,9 @@ BONUS_MONTH = 3  # annual bonuses go out on the first payroll of March
 # Overtime hours (hundredths) an hourly employee works in a full period, equally likely.
 _OVERTIME_CENTI = (0, 0, 0, 0, 0, 0, 200, 400, 400, 800)
 
+# Paychecks kept per template: a year of an hourly employee's overtime variants, not every year's.
+_MAX_PRICED = 8
+
 _PriceKey = tuple[int, int, int, int, bool]
 
 
@@ -107,6 +110,8 @@ class PayTemplate:
         key = (rate, 0 if full else worked, 0 if full else period_days, overtime, bonus)
         priced = self._priced.get(key)
         if priced is None:
+            if len(self._priced) >= _MAX_PRICED:
+                self._priced.clear()
             priced = self._priced[key] = self._price(rate, worked, period_days, overtime, bonus)
         return priced
 

@@ -19,7 +19,7 @@ from roost.providers.sandbox.company_profile import PAY_SLOTS, CompanyProfile
 from roost.providers.sandbox.geography import LOCAL_TAXES
 from roost.providers.sandbox.jobs import Job, draw_job
 from roost.providers.sandbox.names import NamePools, Names, draw_names
-from roost.providers.sandbox.pay_calendar import FREQUENCY_CODES, PERIODS_PER_YEAR, Frequency
+from roost.providers.sandbox.pay_calendar import FREQUENCIES, FREQUENCY_CODES, PERIODS_PER_YEAR, Frequency
 from roost.providers.sandbox.randomness import Stream, Weighted, mix, pick
 from roost.providers.sandbox.taxes import TaxProfile, W4Choices, draw_w4
 from roost.providers.sandbox.tenure import Tenure, draw_income_history, draw_tenure
@@ -117,6 +117,12 @@ class Workforce:
         self._pools = pools
         self._today = today
         self.size = profile.org_chart.size
+        self._slots_of = {
+            frequency: tuple(
+                slot for slot, slot_frequency in enumerate(profile.pay_slots) if slot_frequency == frequency
+            )
+            for frequency in FREQUENCIES
+        }
 
     def entity_of(self, index: int) -> int:
         return (index // self._profile.entity_block) % len(self._profile.entities)
@@ -126,16 +132,18 @@ class Workforce:
 
     def members(self, entity: int, frequency: Frequency) -> list[int]:
         """The indexes in one pay group, found by arithmetic rather than by drawing anyone."""
-        block, entities, slots = (
-            self._profile.entity_block,
-            len(self._profile.entities),
-            self._profile.pay_slots,
-        )
+        block, entities, size = self._profile.entity_block, len(self._profile.entities), self.size
+        starts = range(entity * block, size, block * entities)
+        if block == PAY_SLOTS:
+            # Blocks are aligned with the slot pattern: take the group's slots of each block.
+            slots = self._slots_of[frequency]
+            return [start + slot for start in starts for slot in slots if start + slot < size]
+        pattern = self._profile.pay_slots
         return [
             index
-            for block_start in range(entity * block, self.size, block * entities)
-            for index in range(block_start, min(block_start + block, self.size))
-            if slots[index % PAY_SLOTS] == frequency
+            for start in starts
+            for index in range(start, min(start + block, size))
+            if pattern[index % PAY_SLOTS] == frequency
         ]
 
     def roster(self, index: int) -> tuple[Roster, Names, random.Random]:
