@@ -31,15 +31,17 @@ format: install
 	$(BIN)/ruff check --fix src tests bench
 
 # The whole suite on SQLite, then again on PostgreSQL. Without a reachable PostgreSQL the
-# second run is skipped with a message, unless REQUIRE_POSTGRES=1 (CI sets it).
+# second run is skipped with a message, unless REQUIRE_POSTGRES=1 (CI sets it). Each run keeps
+# its temporary files (databases, keys) under .pytest-tmp/: pytest prunes old runs in the
+# shared /tmp base, which would pull a live database away from a concurrent run.
 test: lint test-sqlite test-postgres
 
 test-sqlite: install
-	$(BIN)/pytest --db sqlite
+	$(BIN)/pytest --db sqlite --basetemp=.pytest-tmp/sqlite
 
 test-postgres: install
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(POSTGRES_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-		$(BIN)/pytest --db postgres; \
+		$(BIN)/pytest --db postgres --basetemp=.pytest-tmp/postgres; \
 	elif [ "$(REQUIRE_POSTGRES)" = "1" ]; then \
 		echo "PostgreSQL at $(POSTGRES_URL) is required but not reachable" >&2; exit 1; \
 	else \
