@@ -5,6 +5,8 @@ from roost.auth.models import AccessToken, AuthorizationCode
 from roost.connect.models import ConnectSession, SessionEvent, StagedConnection
 from roost.connections.models import Connection, ConnectionEntity, ConnectionStatusChange
 from roost.core.database import Base
+from roost.jobs.models import Job
+from roost.sync.models import DataRecord, IdMapping, SyncRun
 
 metadata = Base.metadata
 
@@ -16,7 +18,11 @@ __all__ = [
     "Connection",
     "ConnectionEntity",
     "ConnectionStatusChange",
+    "DataRecord",
+    "IdMapping",
+    "Job",
     "SessionEvent",
     "StagedConnection",
+    "SyncRun",
     "metadata",
 ]

@@ -34,6 +34,10 @@ class Connection(Base):
     external_id: Mapped[str | None] = mapped_column(String(255))
     username: Mapped[str | None] = mapped_column(String(255))
     last_successful_sync: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The sync number readers see (0: nothing synced yet); switched atomically by a sync.
+    live_sync: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_sync_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_sync_result: Mapped[str | None] = mapped_column(String(16))
 
     __table_args__ = (Index("ix_connections_application_customer", "application_id", "customer_id"),)
 

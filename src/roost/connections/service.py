@@ -14,7 +14,14 @@ from roost.connections.models import Connection, ConnectionEntity, ConnectionSta
 from roost.core import identifiers
 from roost.core.errors import FinchError
 from roost.core.runtime import Runtime
+from roost.jobs.queue import enqueue
 from roost.providers.contract import ProviderAccount
+
+SYNC_JOB = "sync"
+
+
+def sync_dedupe_key(connection_id: str) -> str:
+    return f"sync:{connection_id}"
 
 
 @dataclass(frozen=True)
@@ -119,6 +126,18 @@ async def complete_session(
                 expires_at=now + dt.timedelta(seconds=runtime.settings.authorization_code_seconds),
             )
         )
+        if status == "connected":
+            # The initial sync exists exactly when the connection does (DESIGN.md §3).
+            await enqueue(
+                session,
+                now,
+                SYNC_JOB,
+                connection_id=connection.id,
+                application_id=connect_session.application_id,
+                public_type="data_sync_all",
+                dedupe_key=sync_dedupe_key(connection.id),
+                payload={"initial": True},
+            )
         session.add(
             SessionEvent(
                 session_id=connect_session.id,

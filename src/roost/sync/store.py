@@ -1,0 +1,175 @@
+"""Writing versioned records for one sync, page by page (see :mod:`roost.sync.models`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, bindparam, select
+
+from roost.core import identifiers
+from roost.core.runtime import Runtime
+from roost.core.statements import StatementRunner
+from roost.sync.models import DataRecord, IdMapping
+
+_records = cast(Table, DataRecord.__table__)
+_ids = cast(Table, IdMapping.__table__)
+
+_LOAD_IDS = select(_ids.c.source_id, _ids.c.roost_id).where(
+    _ids.c.connection_id == bindparam("connection_id"), _ids.c.kind == bindparam("kind")
+)
+_INSERT_ID = _ids.insert()
+_CURRENT = select(_records.c.pk, _records.c.roost_id, _records.c.body_hash).where(
+    _records.c.connection_id == bindparam("connection_id"),
+    _records.c.kind == bindparam("kind"),
+    _records.c.valid_to.is_(None),
+)
+_CURRENT_OF_PARENT = _CURRENT.where(_records.c.parent_id == bindparam("parent_id"))
+_INSERT_RECORD = _records.insert()
+_CLOSE_RECORD = (
+    _records.update().where(_records.c.pk == bindparam("target_pk")).values(valid_to=bindparam("closed_at"))
+)
+
+
+class IdRegistry:
+    """Stable Roost ids for provider source ids; new ones are minted and saved per page."""
+
+    def __init__(self, connection_id: str) -> None:
+        self.connection_id = connection_id
+        self._known: dict[str, dict[str, str]] = {}
+        self._new: list[dict[str, str]] = []
+
+    async def load(self, runner: StatementRunner, space: str) -> None:
+        if space not in self._known:
+            rows = await runner.all(_LOAD_IDS, {"connection_id": self.connection_id, "kind": space})
+            self._known[space] = {row.source_id: row.roost_id for row in rows}
+
+    def roost_id(self, space: str, source_id: str) -> str:
+        known = self._known.setdefault(space, {})
+        roost_id = known.get(source_id)
+        if roost_id is None:
+            roost_id = known[source_id] = identifiers.new_uuid()
+            self._new.append(
+                {
+                    "connection_id": self.connection_id,
+                    "kind": space,
+                    "source_id": source_id,
+                    "roost_id": roost_id,
+                }
+            )
+        return roost_id
+
+    async def save(self, runner: StatementRunner) -> None:
+        if self._new:
+            await runner.execute_many(_INSERT_ID, self._new)
+            self._new = []
+
+
+@dataclass
+class Row:
+    roost_id: str
+    body: dict[str, Any]
+    sort_key: str
+    entity_id: str | None = None
+    parent_id: str | None = None
+    on_date: dt.date | None = None
+
+
+@dataclass
+class KindChanges:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+
+    @property
+    def rows_written(self) -> int:
+        return len(self.created) + len(self.updated) + len(self.deleted)
+
+
+class VersionedWriter:
+    """Writes one kind of record for sync ``number``: unchanged rows are left alone."""
+
+    def __init__(self, connection_id: str, kind: str, number: int, changes: KindChanges) -> None:
+        self.connection_id = connection_id
+        self.kind = kind
+        self.number = number
+        self.changes = changes
+        self._current: dict[str, tuple[int, str]] = {}
+        self._seen: set[str] = set()
+
+    async def load_current(self, runner: StatementRunner, parent_id: str | None = None) -> None:
+        parameters = {"connection_id": self.connection_id, "kind": self.kind}
+        if parent_id is None:
+            rows = await runner.all(_CURRENT, parameters)
+        else:
+            rows = await runner.all(_CURRENT_OF_PARENT, {**parameters, "parent_id": parent_id})
+        self._current.update({row.roost_id: (row.pk, row.body_hash) for row in rows})
+
+    async def write(self, runner: StatementRunner, rows: Iterable[Row]) -> None:
+        inserts: list[dict[str, Any]] = []
+        closes: list[dict[str, Any]] = []
+        for row in rows:
+            text = json.dumps(row.body, separators=(",", ":"), ensure_ascii=False)
+            digest = hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+            self._seen.add(row.roost_id)
+            current = self._current.get(row.roost_id)
+            if current is not None and current[1] == digest:
+                continue
+            if current is None:
+                self.changes.created.append(row.roost_id)
+            else:
+                closes.append({"target_pk": current[0], "closed_at": self.number})
+                self.changes.updated.append(row.roost_id)
+            inserts.append(
+                {
+                    "connection_id": self.connection_id,
+                    "kind": self.kind,
+                    "roost_id": row.roost_id,
+                    "parent_id": row.parent_id,
+                    "entity_id": row.entity_id,
+                    "sort_key": row.sort_key,
+                    "on_date": row.on_date,
+                    "body": text,
+                    "body_hash": digest,
+                    "valid_from": self.number,
+                    "valid_to": None,
+                }
+            )
+        await runner.execute_many(_CLOSE_RECORD, closes)
+        await runner.execute_many(_INSERT_RECORD, inserts)
+
+    def keep_prefix(self, prefix: str) -> None:
+        """Treat current rows whose id starts with ``prefix`` as seen (their source failed)."""
+        self._seen.update(roost_id for roost_id in self._current if roost_id.startswith(prefix))
+
+    async def close_missing(self, runner: StatementRunner) -> None:
+        missing = [
+            (pk, roost_id) for roost_id, (pk, _hash) in self._current.items() if roost_id not in self._seen
+        ]
+        self.changes.deleted.extend(roost_id for _pk, roost_id in missing)
+        await runner.execute_many(
+            _CLOSE_RECORD, [{"target_pk": pk, "closed_at": self.number} for pk, _ in missing]
+        )
+
+
+async def discard_unfinished(runtime: Runtime, connection_id: str, live: int) -> None:
+    """Undo what a crashed or failed sync wrote past the live number."""
+    async with runtime.database.statements() as runner:
+        await runner.execute(
+            _records.delete().where(
+                and_(_records.c.connection_id == bindparam("cid"), _records.c.valid_from > bindparam("live"))
+            ),
+            {"cid": connection_id, "live": live},
+        )
+        await runner.execute(
+            _records.update()
+            .where(
+                and_(_records.c.connection_id == bindparam("cid"), _records.c.valid_to > bindparam("live"))
+            )
+            .values(valid_to=None),
+            {"cid": connection_id, "live": live},
+        )
