@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ from roost.applications.routes import router as admin_router
 from roost.auth.routes import router as auth_router
 from roost.connect.routes import router as connect_router
 from roost.connect.views import router as connect_views
+from roost.connections.service import store_account
 from roost.core.clock import Clock, SystemClock
 from roost.core.database import Database
 from roost.core.errors import install_error_handlers
@@ -22,10 +24,14 @@ from roost.core.logging import configure_logging
 from roost.core.middleware import BodyGuardMiddleware, RequestContextMiddleware
 from roost.core.runtime import Runtime
 from roost.demo.views import router as demo_router
+from roost.jobs.handlers import job_handlers
+from roost.jobs.worker import Worker
 from roost.providers.catalogue import ProviderCatalogue
+from roost.providers.contract import ProviderAccount
 from roost.providers.definitions import PROVIDER_DEFINITIONS
 from roost.providers.registry import AdapterRegistry
 from roost.providers.routes import router as providers_router
+from roost.providers.wiring import RealAdapters
 from roost.settings import Settings
 
 # Connect UI endpoints that take HTML form posts rather than JSON.
@@ -39,16 +45,25 @@ def build_runtime(
 ) -> Runtime:
     clock = clock or SystemClock()
     catalogue = catalogue or ProviderCatalogue(PROVIDER_DEFINITIONS)
-    return Runtime(
+    holder: list[Runtime] = []
+
+    async def save_account(connection_id: str, account: ProviderAccount) -> None:
+        await store_account(holder[0], connection_id, account)
+
+    real = RealAdapters(settings, catalogue, clock, save_account)
+    runtime = Runtime(
         settings=settings,
         database=Database(settings),
         clock=clock,
         server_key=settings.server_key(),
         catalogue=catalogue,
         keyring=settings.keyring(),
-        adapters=AdapterRegistry(catalogue, clock),
+        adapters=AdapterRegistry(catalogue, clock, real.factories()),
+        real_adapters=real,
         credential_cache=CredentialCache(settings.credential_cache_seconds),
     )
+    holder.append(runtime)
+    return runtime
 
 
 def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI:
@@ -57,8 +72,18 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        await runtime.database.dispose()
+        # Embedded mode (DESIGN.md §3): a worker in the server's own event loop.
+        stop = asyncio.Event()
+        worker = Worker(runtime, job_handlers(), concurrency=settings.worker_concurrency)
+        task = asyncio.create_task(worker.run(stop)) if settings.embedded_worker else None
+        try:
+            yield
+        finally:
+            stop.set()
+            if task is not None:
+                await task
+            await runtime.real_adapters.aclose()
+            await runtime.database.dispose()
 
     app = FastAPI(
         title="Roost",

@@ -15,6 +15,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from roost.core.encryption import Keyring
 
+# Loopback ports of `roost emulators serve` and the providers' production hosts.
+EMULATOR_PORTS = {"gusto": 8601, "bamboo_hr_api": 8602, "paychex_flex": 8603}
+PRODUCTION_HOSTS = {
+    "gusto": "https://api.gusto.com",
+    "bamboo_hr_api": "https://api.bamboohr.com",
+    "paychex_flex": "https://api.paychex.com",
+}
+
 
 class ConfigurationError(RuntimeError):
     """The configuration cannot run safely (e.g. production without a secret key)."""
@@ -42,6 +50,17 @@ class Settings(BaseSettings):
     max_failed_logins: int = Field(default=10, ge=3, le=100)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
+    # Real-provider adapters. Unset base URLs mean: the bundled emulators in demo mode
+    # (`roost emulators serve`, started by `roost demo`), the providers' hosts in production.
+    emulator_host: str = "127.0.0.1"
+    gusto_base_url: str | None = None
+    gusto_client_id: str | None = None
+    gusto_client_secret: SecretStr | None = None
+    bamboohr_base_url: str | None = None
+    paychex_flex_base_url: str | None = None
+    # `roost serve` runs a job worker in-process unless this is off (then run `roost worker`).
+    embedded_worker: bool = True
+    worker_concurrency: int = Field(default=2, ge=1, le=64)
     credential_cache_seconds: float = Field(default=5.0, ge=0)
     log_level: str = "INFO"
     log_json: bool = True
@@ -69,6 +88,19 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return path.read_text().strip().encode()
+
+    def provider_base_url(self, provider: str) -> str:
+        """Where an adapter sends its requests (see the fields above)."""
+        configured = {
+            "gusto": self.gusto_base_url,
+            "bamboo_hr_api": self.bamboohr_base_url,
+            "paychex_flex": self.paychex_flex_base_url,
+        }[provider]
+        if configured:
+            return configured.rstrip("/")
+        if self.mode == "demo":
+            return f"http://{self.emulator_host}:{EMULATOR_PORTS[provider]}"
+        return PRODUCTION_HOSTS[provider]
 
     def keyring(self) -> Keyring:
         if self.encryption_keys is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from roost.cli import apps, server
+from roost.cli import apps, server, workers
 
 app = typer.Typer(
     help="Roost: a self-hostable, Finch-compatible employment-data gateway.",
@@ -15,6 +15,8 @@ app.add_typer(apps.app, name="apps")
 app.command("serve")(server.serve)
 app.command("migrate")(server.migrate)
 app.command("demo")(server.demo)
+app.command("worker")(workers.worker)
+app.add_typer(workers.emulators, name="emulators")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -15,7 +15,9 @@ from roost.cli.runtime import run
 from roost.core import migrations
 from roost.core.runtime import Runtime
 from roost.demo.views import DEMO_APPLICATION_NAME
-from roost.settings import Settings
+from roost.emulators import build_emulators
+from roost.emulators.serving import start_on_ports
+from roost.settings import EMULATOR_PORTS, Settings
 
 Host = Annotated[str, typer.Option(help="Interface to listen on.")]
 Port = Annotated[int, typer.Option(help="Port to listen on.")]
@@ -74,6 +76,8 @@ def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Migrate, make sure a sandbox demo application exists, print its credentials, serve."""
     settings = Settings()
     demo_app = run(_ensure_demo_application, settings)
+    # The real-provider adapters talk to bundled emulators on their usual ports.
+    emulators = start_on_ports(build_emulators(), settings.emulator_host, EMULATOR_PORTS)
     base = settings.public_url.rstrip("/")
     typer.echo("")
     typer.secho("Roost is starting (demo mode, SQLite, Finch sandbox).", bold=True)
@@ -86,6 +90,11 @@ def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     typer.echo(f"  client_id      {demo_app.client_id}")
     typer.echo(f"  client_secret  {demo_app.client_secret}")
     typer.echo(f"  redirect_uri   {', '.join(demo_app.redirect_uris)}")
+    typer.echo("")
+    typer.echo(
+        'Provider emulators (sandbox: "provider"): '
+        + ", ".join(f"{name} {url}" for name, url in emulators.urls.items())
+    )
     typer.echo("")
     typer.echo("Try it:")
     typer.echo(

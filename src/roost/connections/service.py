@@ -198,3 +198,13 @@ async def disconnect(runtime: Runtime, connection_id: str) -> None:
             .where(ConnectionEntity.connection_id == connection_id)
             .values(status="disconnected")
         )
+
+
+async def store_account(runtime: Runtime, connection_id: str, account: ProviderAccount) -> None:
+    """Keep a connection's refreshed provider credentials (sealed, bound to the row)."""
+    async with runtime.database.writing() as session:
+        connection = await session.get(Connection, connection_id, with_for_update=True)
+        if connection is not None and connection.status != "disconnected":
+            connection.credentials_ciphertext = runtime.keyring.encrypt(
+                dict(account.credentials), connection.id
+            )

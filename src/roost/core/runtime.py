@@ -10,6 +10,7 @@ from roost.core.database import Database
 from roost.core.encryption import Keyring
 from roost.providers.catalogue import ProviderCatalogue
 from roost.providers.registry import AdapterRegistry
+from roost.providers.wiring import RealAdapters
 from roost.settings import Settings
 
 
@@ -22,4 +23,5 @@ class Runtime:
     catalogue: ProviderCatalogue
     keyring: Keyring
     adapters: AdapterRegistry
+    real_adapters: RealAdapters
     credential_cache: CredentialCache = field(default_factory=lambda: CredentialCache(0))

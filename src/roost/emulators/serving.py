@@ -41,10 +41,15 @@ class BackgroundEmulators:
 
 def start_in_threads(apps: Mapping[str, ASGIApp], host: str = "127.0.0.1") -> BackgroundEmulators:
     """Start every app on its own free loopback port (port 0) and wait until each listens."""
+    return start_on_ports(apps, host, {})
+
+
+def start_on_ports(apps: Mapping[str, ASGIApp], host: str, ports: Mapping[str, int]) -> BackgroundEmulators:
+    """Start every app in a daemon thread on ``ports[name]`` (0, a free port, when absent)."""
     running: list[tuple[uvicorn.Server, threading.Thread]] = []
     urls: dict[str, str] = {}
     for name, app in apps.items():
-        server = _server(app, host, 0)
+        server = _server(app, host, ports.get(name, 0))
         thread = threading.Thread(target=server.run, name=f"emulator-{name}", daemon=True)
         thread.start()
         deadline = time.monotonic() + 20

@@ -9,7 +9,8 @@ from roost.providers.catalogue import ProviderCatalogue
 from roost.providers.contract import ProviderAdapter
 from roost.providers.sandbox.adapter import FinchSandboxAdapter
 
-AdapterFactory = Callable[[], ProviderAdapter]
+# Builds a real adapter; the connection id (when there is one) lets it persist rotated tokens.
+AdapterFactory = Callable[[str | None], ProviderAdapter]
 
 
 class AdapterRegistry:
@@ -23,15 +24,21 @@ class AdapterRegistry:
         self.clock = clock
         self.real_adapters = dict(real_adapters or {})
 
-    def adapter(self, provider_id: str, sandbox: str | None) -> ProviderAdapter | None:
-        """The adapter for this provider in this mode, or None when Roost cannot reach it."""
+    def adapter(
+        self, provider_id: str, sandbox: str | None, connection_id: str | None = None
+    ) -> ProviderAdapter | None:
+        """The adapter for this provider in this mode, or None when Roost cannot reach it.
+
+        ``sandbox="finch"`` simulates any catalogue provider; otherwise (``"provider"`` or a
+        live connection) the provider's real adapter, pointed at its emulator or its host.
+        """
         definition = self.catalogue.get(provider_id)
         if definition is None:
             return None
         if sandbox == "finch":
             return FinchSandboxAdapter(definition, self.clock)
         factory = self.real_adapters.get(provider_id)
-        return factory() if factory is not None else None
+        return factory(connection_id) if factory is not None else None
 
     def available(self, provider_id: str, sandbox: str | None) -> bool:
         return sandbox == "finch" or provider_id in self.real_adapters

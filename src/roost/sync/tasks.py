@@ -39,7 +39,7 @@ async def run_sync(runtime: Runtime, job: ClaimedJob) -> dict[str, Any] | None:
     if connection.auth_method == "assisted" and connection.status == "pending":
         await engine.abandon(runtime, plan, "assisted connection not confirmed yet")
         return {"skipped": "assisted connection awaits confirmation"}
-    adapter = runtime.adapters.adapter(connection.provider_id, connection.sandbox)
+    adapter = runtime.adapters.adapter(connection.provider_id, connection.sandbox, connection.id)
     if adapter is None:
         await engine.abandon(runtime, plan, "no adapter")
         raise GiveUp(f"No adapter for {connection.provider_id}", {"status": "error"})

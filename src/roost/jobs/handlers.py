@@ -1,0 +1,10 @@
+"""Every job kind and the function that runs it."""
+
+from __future__ import annotations
+
+from roost.jobs.worker import Handler
+from roost.sync.tasks import SYNC_JOB, run_sync
+
+
+def job_handlers() -> dict[str, Handler]:
+    return {SYNC_JOB: run_sync}
