@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from roost.applications.validation import InvalidUri, normalise_origin
 from roost.connect import flow as flows
+from roost.connect.models import ConnectSession
 from roost.connect.views.render import error_page, page
 from roost.core.dependencies import RuntimeDep
 from roost.core.runtime import Runtime
@@ -50,6 +51,11 @@ async def render_step(runtime: Runtime, request: Request, flow: flows.Flow) -> R
     )
 
 
+async def _session_exists(runtime: Runtime, session_id: str) -> bool:
+    async with runtime.database.reading() as db:
+        return await db.get(ConnectSession, session_id) is not None
+
+
 @router.get("/authorize")
 async def authorize(
     request: Request,
@@ -70,6 +76,12 @@ async def authorize(
             target_origin=origin,
         )
     frame_origins, _redirect = await flows.application_origins(runtime, session)
+    if embedded and not frame_origins and not await _session_exists(runtime, session):
+        # No application stands behind an unknown session, so there is nothing private and
+        # no registered origin: as for a missing session, any site may frame this page and
+        # its SDK hears ``validation_error`` (reference §4.3) instead of a blocked frame.
+        message = "This Connect link is not valid. Ask the application for a new one."
+        return error_page(request, message, target_origin=origin)
     if embedded and (origin is None or origin not in frame_origins):
         # Never post to an origin the application did not register (DESIGN.md §4).
         return error_page(
