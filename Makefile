@@ -37,9 +37,11 @@ format: install
 test: lint test-sqlite test-postgres
 
 test-sqlite: install
+	mkdir -p .pytest-tmp
 	$(BIN)/pytest --db sqlite --basetemp=.pytest-tmp/sqlite
 
 test-postgres: install
+	@mkdir -p .pytest-tmp
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(POSTGRES_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		$(BIN)/pytest --db postgres --basetemp=.pytest-tmp/postgres; \
 	elif [ "$(REQUIRE_POSTGRES)" = "1" ]; then \

@@ -23,6 +23,7 @@ from roost.core.errors import install_error_handlers
 from roost.core.logging import configure_logging
 from roost.core.middleware import BodyGuardMiddleware, RequestContextMiddleware
 from roost.core.runtime import Runtime
+from roost.hris.routes import router as employer_router
 from roost.demo.views import router as demo_router
 from roost.jobs.handlers import job_handlers
 from roost.jobs.worker import Worker
@@ -97,6 +98,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     install_error_handlers(app)
     app.include_router(connect_router)
     app.include_router(auth_router)
+    app.include_router(employer_router)
     app.include_router(connect_views)
     if settings.mode == "demo":
         app.include_router(demo_router)

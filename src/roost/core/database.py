@@ -121,6 +121,8 @@ class Database:
         self._sqlite_path = make_url(settings.database_url).database or ":memory:"
         self._busy_timeout_ms = settings.sqlite_busy_timeout_ms
         self._sqlite_connection: sqlite3.Connection | None = None
+        self._sqlite_reader: sqlite3.Connection | None = None
+        self._read_lock = asyncio.Lock() if self.is_sqlite else None
         self._prepared: dict[Any, Any] = {}
 
     @asynccontextmanager
@@ -172,21 +174,43 @@ class Database:
                 raise
             raw.execute("COMMIT")
 
+    @asynccontextmanager
+    async def reading_statements(self) -> AsyncIterator[StatementRunner]:
+        """A consistent read snapshot for prebuilt statements (hot read paths)."""
+        if self._read_lock is None:
+            async with self.reading_core() as connection:
+                yield CoreRunner(connection)
+            return
+        async with self._read_lock:
+            if self._sqlite_reader is None:
+                self._sqlite_reader = self._open_sqlite()
+            raw = self._sqlite_reader
+            # Under WAL a deferred read transaction never blocks and sees one snapshot.
+            raw.execute("BEGIN")
+            try:
+                yield SqliteRunner(raw, self.engine.dialect, self._prepared)
+            finally:
+                raw.execute("COMMIT")
+
+    def _open_sqlite(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            self._sqlite_path,
+            timeout=self._busy_timeout_ms / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        for pragma in sqlite_pragmas(self._busy_timeout_ms):
+            connection.execute(pragma)
+        return connection
+
     def _fast_connection(self) -> sqlite3.Connection:
         if self._sqlite_connection is None:
-            connection = sqlite3.connect(
-                self._sqlite_path,
-                timeout=self._busy_timeout_ms / 1000,
-                isolation_level=None,
-                check_same_thread=False,
-            )
-            for pragma in sqlite_pragmas(self._busy_timeout_ms):
-                connection.execute(pragma)
-            self._sqlite_connection = connection
+            self._sqlite_connection = self._open_sqlite()
         return self._sqlite_connection
 
     async def dispose(self) -> None:
-        if self._sqlite_connection is not None:
-            self._sqlite_connection.close()
-            self._sqlite_connection = None
+        for connection in (self._sqlite_connection, self._sqlite_reader):
+            if connection is not None:
+                connection.close()
+        self._sqlite_connection = self._sqlite_reader = None
         await self.engine.dispose()

@@ -92,6 +92,22 @@ class _Prepared:
                 column[3]._cached_result_processor(dialect, None) for column in compiled._result_columns
             ]
 
+    @property
+    def expanding(self) -> bool:
+        return "POSTCOMPILE" in self.sql
+
+    def expand(self, parameters: Mapping[str, Any] | None) -> tuple[str, tuple[Any, ...]]:
+        """SQL and values for a statement with an expanding IN list (rendered per call)."""
+        state = self.compiled.construct_expanded_state(dict(parameters or {}))
+        processors = state.processors
+        values = tuple(
+            processors[name](state.parameters[name])
+            if name in processors and state.parameters[name] is not None
+            else state.parameters[name]
+            for name in state.positiontup or ()
+        )
+        return state.statement, values
+
     def bind(self, parameters: Mapping[str, Any] | None) -> tuple[Any, ...]:
         values = self.compiled.construct_params(dict(parameters or {}), _check=False)
         binds = self.binds
@@ -128,6 +144,8 @@ class SqliteRunner:
 
     def _run(self, prepared: _Prepared, parameters: Mapping[str, Any] | None) -> sqlite3.Cursor:
         try:
+            if prepared.expanding:
+                return self.connection.execute(*prepared.expand(parameters))
             return self.connection.execute(prepared.sql, prepared.bind(parameters))
         except sqlite3.IntegrityError as exc:
             raise IntegrityError(prepared.sql, parameters, exc) from exc

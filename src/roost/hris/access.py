@@ -1,0 +1,127 @@
+"""Who may read what: token, product scope, connection status, entity, sync state.
+
+Every ``/employer/*`` route asks for an :class:`EmployerContext` for its product; the
+dependency answers with the Finch error a real Finch answers (reference §6, §12).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import select
+
+from roost.auth.dependencies import BearerToken
+from roost.auth.service import TokenContext, require_data_access
+from roost.connections.models import Connection, ConnectionEntity
+from roost.core.dependencies import RuntimeDep
+from roost.core.errors import FinchError
+from roost.core.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class EmployerContext:
+    token: TokenContext
+    connection_id: str
+    live: int
+    entity_id: str | None  # filter rows to this entity (multi-entity connections only)
+    retrieved_at: dt.datetime | None
+    attempted_at: dt.datetime | None
+    attempt_result: str | None
+
+    @property
+    def ssn_allowed(self) -> bool:
+        return "ssn" in self.token.products
+
+    def headers(self) -> dict[str, str]:
+        """Finch's data-freshness headers (reference §1)."""
+        headers = {}
+        if self.retrieved_at:
+            headers["Finch-Data-Retrieved"] = self.retrieved_at.isoformat()
+        if self.attempted_at:
+            headers["Finch-Last-Attempted-Update-Date"] = self.attempted_at.isoformat()
+        if self.attempt_result:
+            headers["Finch-Last-Attempted-Update-Result"] = self.attempt_result
+        return headers
+
+
+def query_list(request: Request, name: str) -> list[str]:
+    """A query array in any of ``k[]=a&k[]=b``, ``k=a&k=b`` or ``k=a,b`` (reference §1)."""
+    values = request.query_params.getlist(f"{name}[]") + request.query_params.getlist(name)
+    return [item for value in values for item in value.split(",") if item]
+
+
+async def employer_context(
+    runtime: Runtime, request: Request, token: TokenContext, product: str
+) -> EmployerContext:
+    if product not in token.products:
+        raise FinchError(
+            403, "insufficient_scope_error", f"This access token was not granted the {product} product"
+        )
+    require_data_access(token)
+    async with runtime.database.reading() as session:
+        connection = await session.get(Connection, token.connection_id)
+        entities = list(
+            await session.scalars(
+                select(ConnectionEntity).where(
+                    ConnectionEntity.connection_id == token.connection_id,
+                    ConnectionEntity.status == "connected",
+                )
+            )
+        )
+    assert connection is not None
+    entity_id = _entity(request, [e.id for e in entities if e.id in token.entity_ids or not token.entity_ids])
+    if connection.live_sync == 0:
+        raise FinchError(
+            202,
+            "accepted",
+            "The first data sync for this connection is still running; retry shortly",
+            finch_code="data_sync_in_progress",
+        )
+    return EmployerContext(
+        token,
+        connection.id,
+        connection.live_sync,
+        entity_id,
+        connection.last_successful_sync,
+        connection.last_sync_attempt_at,
+        connection.last_sync_result,
+    )
+
+
+def _entity(request: Request, entity_ids: list[str]) -> str | None:
+    requested = query_list(request, "entity_ids")
+    if len(requested) > 1:
+        raise FinchError(400, "invalid_request_error", "entity_ids accepts at most one entity")
+    if requested:
+        if requested[0] not in entity_ids:
+            raise FinchError(
+                400, "invalid_request_error", f"Unknown entity {requested[0]!r} for this connection"
+            )
+        return requested[0] if len(entity_ids) > 1 else None
+    if len(entity_ids) > 1:
+        raise FinchError(
+            400,
+            "invalid_request_error",
+            "This connection has several entities: pass entity_ids to choose one",
+        )
+    return None
+
+
+def for_product(product: str):  # type: ignore[no-untyped-def]
+    async def dependency(runtime: RuntimeDep, request: Request, token: BearerToken) -> EmployerContext:
+        return await employer_context(runtime, request, token, product)
+
+    return Depends(dependency)
+
+
+Company = Annotated[EmployerContext, for_product("company")]
+Directory = Annotated[EmployerContext, for_product("directory")]
+Individual = Annotated[EmployerContext, for_product("individual")]
+EmploymentScope = Annotated[EmployerContext, for_product("employment")]
+PaymentScope = Annotated[EmployerContext, for_product("payment")]
+PayStatementScope = Annotated[EmployerContext, for_product("pay_statement")]
+BenefitsScope = Annotated[EmployerContext, for_product("benefits")]
+DocumentsScope = Annotated[EmployerContext, for_product("documents")]

@@ -1,0 +1,106 @@
+"""Reading the live version of synced records (see :mod:`roost.sync.models`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from sqlalchemy import String, Table, and_, bindparam, func, or_, select
+
+from roost.core.statements import StatementRunner
+from roost.hris.access import EmployerContext
+from roost.sync.models import DataRecord
+
+_r = cast(Table, DataRecord.__table__)
+
+_LIVE = and_(
+    _r.c.connection_id == bindparam("connection_id"),
+    _r.c.kind == bindparam("kind"),
+    _r.c.valid_from <= bindparam("live"),
+    or_(_r.c.valid_to.is_(None), _r.c.valid_to > bindparam("live")),
+    or_(bindparam("entity_id", type_=String()).is_(None), _r.c.entity_id == bindparam("entity_id")),
+)
+_PAGE = (
+    select(_r.c.body)
+    .where(_LIVE)
+    .order_by(_r.c.sort_key)
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+_COUNT = select(func.count()).select_from(_r).where(_LIVE)
+_BY_IDS = select(_r.c.roost_id, _r.c.body).where(_LIVE, _r.c.roost_id.in_(bindparam("ids", expanding=True)))
+_BY_PARENT = (
+    select(_r.c.body)
+    .where(_LIVE, _r.c.parent_id == bindparam("parent_id"))
+    .order_by(_r.c.sort_key)
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+_COUNT_PARENT = select(func.count()).select_from(_r).where(_LIVE, _r.c.parent_id == bindparam("parent_id"))
+_ALL_OF_PARENT = (
+    select(_r.c.body).where(_LIVE, _r.c.parent_id == bindparam("parent_id")).order_by(_r.c.sort_key)
+)
+_BETWEEN = (
+    select(_r.c.body)
+    .where(_LIVE, _r.c.on_date >= bindparam("start"), _r.c.on_date <= bindparam("end"))
+    .order_by(_r.c.on_date, _r.c.sort_key)
+)
+_ALL = select(_r.c.body).where(_LIVE).order_by(_r.c.sort_key)
+
+
+def _params(context: EmployerContext, kind: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "connection_id": context.connection_id,
+        "kind": kind,
+        "live": context.live,
+        "entity_id": context.entity_id,
+        **extra,
+    }
+
+
+async def page(
+    runner: StatementRunner, context: EmployerContext, kind: str, limit: int, offset: int
+) -> tuple[list[str], int]:
+    """Raw JSON bodies of one page, and the total count (Finch's ``paging.count``)."""
+    rows = await runner.all(_PAGE, _params(context, kind, limit=limit, offset=offset))
+    total = await runner.scalar(_COUNT, _params(context, kind))
+    return [row.body for row in rows], int(total or 0)
+
+
+async def by_ids(
+    runner: StatementRunner, context: EmployerContext, kind: str, ids: list[str]
+) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for start in range(0, len(ids), 500):  # bounded IN lists
+        chunk = ids[start : start + 500]
+        for row in await runner.all(_BY_IDS, _params(context, kind, ids=chunk)):
+            found[row.roost_id] = row.body
+    return found
+
+
+async def children(
+    runner: StatementRunner,
+    context: EmployerContext,
+    kind: str,
+    parent_id: str,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[str], int]:
+    if limit is None:
+        rows = await runner.all(_ALL_OF_PARENT, _params(context, kind, parent_id=parent_id))
+        return [row.body for row in rows], len(rows)
+    rows = await runner.all(
+        _BY_PARENT, _params(context, kind, parent_id=parent_id, limit=limit, offset=offset)
+    )
+    total = await runner.scalar(_COUNT_PARENT, _params(context, kind, parent_id=parent_id))
+    return [row.body for row in rows], int(total or 0)
+
+
+async def between(
+    runner: StatementRunner, context: EmployerContext, kind: str, start: dt.date, end: dt.date
+) -> list[str]:
+    return [row.body for row in await runner.all(_BETWEEN, _params(context, kind, start=start, end=end))]
+
+
+async def every(runner: StatementRunner, context: EmployerContext, kind: str) -> list[str]:
+    return [row.body for row in await runner.all(_ALL, _params(context, kind))]
