@@ -23,8 +23,8 @@ from roost.core.errors import install_error_handlers
 from roost.core.logging import configure_logging
 from roost.core.middleware import BodyGuardMiddleware, RequestContextMiddleware
 from roost.core.runtime import Runtime
-from roost.hris.routes import router as employer_router
 from roost.demo.views import router as demo_router
+from roost.hris.routes import router as employer_router
 from roost.jobs.handlers import job_handlers
 from roost.jobs.worker import Worker
 from roost.providers.catalogue import ProviderCatalogue
