@@ -26,6 +26,7 @@ from roost.core.runtime import Runtime
 from roost.demo.views import router as demo_router
 from roost.hris.routes import router as employer_router
 from roost.jobs.handlers import job_handlers
+from roost.jobs.routes import router as jobs_router
 from roost.jobs.worker import Worker
 from roost.providers.catalogue import ProviderCatalogue
 from roost.providers.contract import ProviderAccount
@@ -99,6 +100,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.include_router(connect_router)
     app.include_router(auth_router)
     app.include_router(employer_router)
+    app.include_router(jobs_router)
     app.include_router(connect_views)
     if settings.mode == "demo":
         app.include_router(demo_router)
