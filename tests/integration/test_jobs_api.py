@@ -28,7 +28,7 @@ async def test_forced_sync_quota_and_job_listing(
     job = (await client.get(f"/jobs/automated/{created.json()['job_id']}", headers=connected.bearer)).json()
     assert job["status"] == "complete" and job["type"] == "data_sync_all" and job["completed_at"]
     listed = (await client.get("/jobs/automated", headers=connected.bearer)).json()
-    assert [j["job_id"] for j in listed["data"]][0] == created.json()["job_id"]
+    assert listed["data"][0]["job_id"] == created.json()["job_id"]
     assert listed["meta"]["quotas"]["data_sync_all"]["remaining_refreshes"] == 0
     clock.advance(hours=1, seconds=1)
     again = await client.post("/jobs/automated", json={"type": "data_sync_all"}, headers=connected.bearer)
