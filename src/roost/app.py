@@ -35,6 +35,7 @@ from roost.providers.registry import AdapterRegistry
 from roost.providers.routes import router as providers_router
 from roost.providers.wiring import RealAdapters
 from roost.settings import Settings
+from roost.sync.schedule import enqueue_due_syncs
 
 # Connect UI endpoints that take HTML form posts rather than JSON.
 FORM_PATHS = ("/authorize", "/demo")
@@ -76,7 +77,9 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Embedded mode (DESIGN.md §3): a worker in the server's own event loop.
         stop = asyncio.Event()
-        worker = Worker(runtime, job_handlers(), concurrency=settings.worker_concurrency)
+        worker = Worker(
+            runtime, job_handlers(), concurrency=settings.worker_concurrency, periodic=enqueue_due_syncs
+        )
         task = asyncio.create_task(worker.run(stop)) if settings.embedded_worker else None
         try:
             yield

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     # `roost serve` runs a job worker in-process unless this is off (then run `roost worker`).
     embedded_worker: bool = True
     worker_concurrency: int = Field(default=2, ge=1, le=64)
+    # reference §9 / Data-Syncs: automated connections re-sync daily, assisted weekly.
+    sync_interval_hours: float = Field(default=24, gt=0)
+    assisted_sync_interval_hours: float = Field(default=168, gt=0)
     # reference §9: one forced data_sync_all per hour per connection by default.
     forced_syncs_per_hour: int = Field(default=1, ge=0, le=1000)
     credential_cache_seconds: float = Field(default=5.0, ge=0)

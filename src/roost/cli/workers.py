@@ -15,6 +15,7 @@ from roost.emulators import DEFAULT_PORTS, run_emulators
 from roost.jobs.handlers import job_handlers
 from roost.jobs.worker import Worker
 from roost.settings import Settings
+from roost.sync.schedule import enqueue_due_syncs
 
 emulators = typer.Typer(
     help="Local emulators of real provider APIs (for sandbox: provider).", no_args_is_help=True
@@ -35,7 +36,9 @@ def worker(concurrency: Annotated[int, typer.Option(help="Jobs run at once.")] =
             loop.add_signal_handler(signum, stop.set)
         try:
             # SIGTERM: stop claiming, finish or release running jobs, exit.
-            await Worker(runtime, job_handlers(), concurrency=concurrency).run(stop)
+            await Worker(runtime, job_handlers(), concurrency=concurrency, periodic=enqueue_due_syncs).run(
+                stop
+            )
         finally:
             await runtime.real_adapters.aclose()
             await runtime.database.dispose()

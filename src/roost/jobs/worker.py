@@ -50,6 +50,8 @@ class Worker:
         poll_interval: float = 0.5,
         lease_seconds: float = 60.0,
         worker_id: str | None = None,
+        periodic: Callable[[Runtime], Awaitable[object]] | None = None,
+        periodic_every: float = 60.0,
     ) -> None:
         self.runtime = runtime
         self.handlers = dict(handlers)
@@ -57,6 +59,8 @@ class Worker:
         self.poll_interval = poll_interval
         self.lease_seconds = lease_seconds
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self._periodic = periodic
+        self._periodic_every = periodic_every
         self._wake = asyncio.Event()
         self._running: dict[str, asyncio.Task[None]] = {}
 
@@ -66,8 +70,13 @@ class Worker:
 
     async def run(self, stop: asyncio.Event, *, shutdown_grace: float = 10.0) -> None:
         log.info("worker_started", worker_id=self.worker_id, concurrency=self.concurrency)
+        next_periodic = 0.0
+        loop = asyncio.get_running_loop()
         try:
             while not stop.is_set():
+                if self._periodic is not None and loop.time() >= next_periodic:
+                    next_periodic = loop.time() + self._periodic_every
+                    await self._run_periodic()
                 await self.run_once()
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
@@ -75,6 +84,13 @@ class Worker:
         finally:
             await self._shutdown(shutdown_grace)
             log.info("worker_stopped", worker_id=self.worker_id)
+
+    async def _run_periodic(self) -> None:
+        assert self._periodic is not None
+        try:
+            await self._periodic(self.runtime)
+        except Exception as exc:  # a scheduler hiccup must not stop the worker
+            log.warning("periodic_task_failed", error_type=type(exc).__name__)
 
     async def run_once(self) -> int:
         """Claim what fits in the free slots and start it; the number of jobs started."""
