@@ -47,6 +47,10 @@ class StatementRunner(Protocol):
 
     async def scalar(self, statement: Select[Any], parameters: Mapping[str, Any] | None = None) -> Any: ...
 
+    async def tuples(self, statement: Select[Any], parameters: Mapping[str, Any] | None = None) -> list[Any]:
+        """Rows as plain tuples: the cheap form for large pages."""
+        ...
+
 
 class CoreRunner:
     """Statements through SQLAlchemy's async Core connection."""
@@ -71,6 +75,11 @@ class CoreRunner:
     async def scalar(self, statement: Select[Any], parameters: Mapping[str, Any] | None = None) -> Any:
         return await self.connection.scalar(statement, dict(parameters or {}))
 
+    async def tuples(self, statement: Select[Any], parameters: Mapping[str, Any] | None = None) -> list[Any]:
+        return [
+            tuple(row) for row in (await self.connection.execute(statement, dict(parameters or {}))).all()
+        ]
+
 
 class _Prepared:
     """One statement compiled for SQLite, with its bind and result processing."""
@@ -85,12 +94,14 @@ class _Prepared:
         self.binds = cast(dict[str, Callable[[Any], Any]], dict(compiled._bind_processors))
         self.row_type: Any = None
         self.results: list[Callable[[Any], Any] | None] = []
+        self.processes_results = False
         if compiled._result_columns:
             names = [column[0] for column in compiled._result_columns]
             self.row_type = namedtuple("Row", names, rename=True)  # type: ignore[misc]
             self.results = [
                 column[3]._cached_result_processor(dialect, None) for column in compiled._result_columns
             ]
+            self.processes_results = any(process is not None for process in self.results)
 
     @property
     def expanding(self) -> bool:
@@ -117,11 +128,11 @@ class _Prepared:
         )
 
     def row(self, raw: Sequence[Any]) -> Row:
-        return self.row_type(
-            *(
-                process(value) if process is not None else value
-                for process, value in zip(self.results, raw, strict=True)
-            )
+        if not self.processes_results:
+            return self.row_type._make(raw)
+        return self.row_type._make(
+            process(value) if process is not None else value
+            for process, value in zip(self.results, raw, strict=True)
         )
 
 
@@ -175,3 +186,10 @@ class SqliteRunner:
     async def scalar(self, statement: Select[Any], parameters: Mapping[str, Any] | None = None) -> Any:
         row = await self.first(statement, parameters)
         return None if row is None else row[0]
+
+    async def tuples(self, statement: Select[Any], parameters: Mapping[str, Any] | None = None) -> list[Any]:
+        prepared = self._prepare(statement, ())
+        raw = self._run(prepared, parameters).fetchall()
+        if not prepared.processes_results:
+            return raw
+        return [tuple(prepared.row(row)) for row in raw]

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends, Request
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 
 from roost.auth.dependencies import BearerToken
 from roost.auth.service import TokenContext, require_data_access
@@ -61,18 +61,11 @@ async def employer_context(
             403, "insufficient_scope_error", f"This access token was not granted the {product} product"
         )
     require_data_access(token)
-    async with runtime.database.reading() as session:
-        connection = await session.get(Connection, token.connection_id)
-        entities = list(
-            await session.scalars(
-                select(ConnectionEntity).where(
-                    ConnectionEntity.connection_id == token.connection_id,
-                    ConnectionEntity.status == "connected",
-                )
-            )
-        )
+    async with runtime.database.reading_statements() as runner:
+        connection = await runner.first(_CONNECTION, {"connection_id": token.connection_id})
+        entities = [row.id for row in await runner.all(_ENTITIES, {"connection_id": token.connection_id})]
     assert connection is not None
-    entity_id = _entity(request, [e.id for e in entities if e.id in token.entity_ids or not token.entity_ids])
+    entity_id = _entity(request, [e for e in entities if e in token.entity_ids or not token.entity_ids])
     if connection.live_sync == 0:
         raise FinchError(
             202,
@@ -82,13 +75,23 @@ async def employer_context(
         )
     return EmployerContext(
         token,
-        connection.id,
+        token.connection_id,
         connection.live_sync,
         entity_id,
         connection.last_successful_sync,
         connection.last_sync_attempt_at,
         connection.last_sync_result,
     )
+
+
+_c = cast(Table, Connection.__table__)
+_e = cast(Table, ConnectionEntity.__table__)
+_CONNECTION = select(
+    _c.c.live_sync, _c.c.last_successful_sync, _c.c.last_sync_attempt_at, _c.c.last_sync_result
+).where(_c.c.id == bindparam("connection_id"))
+_ENTITIES = select(_e.c.id).where(
+    _e.c.connection_id == bindparam("connection_id"), _e.c.status == "connected"
+)
 
 
 def _entity(request: Request, entity_ids: list[str]) -> str | None:

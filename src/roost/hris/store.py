@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from typing import Any, cast
 
 from sqlalchemy import String, Table, and_, bindparam, func, or_, select
@@ -58,13 +59,23 @@ def _params(context: EmployerContext, kind: str, **extra: Any) -> dict[str, Any]
     }
 
 
+# Counts only change when a sync switches the live number, so they are cached by it.
+_COUNTS: OrderedDict[tuple[str, str, int, str | None], int] = OrderedDict()
+_COUNTS_KEPT = 4096
+
+
 async def page(
     runner: StatementRunner, context: EmployerContext, kind: str, limit: int, offset: int
 ) -> tuple[list[str], int]:
     """Raw JSON bodies of one page, and the total count (Finch's ``paging.count``)."""
-    rows = await runner.all(_PAGE, _params(context, kind, limit=limit, offset=offset))
-    total = await runner.scalar(_COUNT, _params(context, kind))
-    return [row.body for row in rows], int(total or 0)
+    rows = await runner.tuples(_PAGE, _params(context, kind, limit=limit, offset=offset))
+    key = (context.connection_id, kind, context.live, context.entity_id)
+    total = _COUNTS.get(key)
+    if total is None:
+        total = _COUNTS[key] = int(await runner.scalar(_COUNT, _params(context, kind)) or 0)
+        if len(_COUNTS) > _COUNTS_KEPT:
+            _COUNTS.popitem(last=False)
+    return [row[0] for row in rows], total
 
 
 async def by_ids(
@@ -73,8 +84,8 @@ async def by_ids(
     found: dict[str, str] = {}
     for start in range(0, len(ids), 500):  # bounded IN lists
         chunk = ids[start : start + 500]
-        for row in await runner.all(_BY_IDS, _params(context, kind, ids=chunk)):
-            found[row.roost_id] = row.body
+        for roost_id, body in await runner.tuples(_BY_IDS, _params(context, kind, ids=chunk)):
+            found[roost_id] = body
     return found
 
 

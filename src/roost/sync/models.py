@@ -49,7 +49,11 @@ class DataRecord(Base):
     valid_to: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
-        Index("ix_data_records_read", "connection_id", "kind", "valid_to", "sort_key"),
+        # Pages are read in sort_key order; the version and entity columns make the index
+        # covering, so only the rows of the page itself are fetched from the table.
+        Index(
+            "ix_data_records_read", "connection_id", "kind", "sort_key", "valid_from", "valid_to", "entity_id"
+        ),
         Index("ix_data_records_lookup", "connection_id", "kind", "roost_id"),
         Index("ix_data_records_parent", "connection_id", "kind", "parent_id"),
     )

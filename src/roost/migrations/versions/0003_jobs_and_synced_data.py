@@ -77,7 +77,9 @@ def upgrade() -> None:
         batch_op.create_index("ix_data_records_lookup", ["connection_id", "kind", "roost_id"], unique=False)
         batch_op.create_index("ix_data_records_parent", ["connection_id", "kind", "parent_id"], unique=False)
         batch_op.create_index(
-            "ix_data_records_read", ["connection_id", "kind", "valid_to", "sort_key"], unique=False
+            "ix_data_records_read",
+            ["connection_id", "kind", "sort_key", "valid_from", "valid_to", "entity_id"],
+            unique=False,
         )
 
     op.create_table(

@@ -1,0 +1,80 @@
+"""Benchmark: GET /employer/directory?limit=100 on a 10,000-employee company vs a bare endpoint.
+
+The bare endpoint is FastAPI returning a constant JSON body of the same size as Roost's
+answer; both run as single uvicorn processes with the same settings, measured in the same
+run with the same load generator. Target (issue #5): Roost >= 0.5 x the bare endpoint.
+
+    .venv/bin/python bench/employer_directory.py [--employees 10000] [--requests 3000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import fixtures  # noqa: E402
+from loadgen import LoadResult, get, run_load  # noqa: E402
+from servers import uvicorn_process  # noqa: E402
+
+HERE = Path(__file__).resolve()
+
+
+async def build(db: str, employees: int) -> str:
+    runtime = fixtures.build_runtime(fixtures.settings_for(f"sqlite+aiosqlite:///{db}"))
+    connection_id, token = await fixtures.create_connection(runtime, employees, fixtures.ORG_PRODUCTS)
+    await fixtures.sync_once(runtime, connection_id, employees, 0)
+    await runtime.database.dispose()
+    return token
+
+
+def measure(port: int, headers: dict[str, str], requests: int, employees: int) -> LoadResult:
+    def request(number: int) -> bytes:
+        return get(f"/employer/directory?limit=100&offset={(number * 100) % max(1, employees - 100)}", headers)
+
+    asyncio.run(run_load("127.0.0.1", port, request, connections=8, total=requests // 10))
+    return asyncio.run(run_load("127.0.0.1", port, request, connections=8, total=requests))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--employees", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--build", nargs=2, metavar=("DB", "EMPLOYEES"))
+    args = parser.parse_args()
+    if args.build:
+        fixtures.prepare(f"sqlite+aiosqlite:///{args.build[0]}")
+        print(asyncio.run(build(args.build[0], int(args.build[1]))))
+        return
+    with tempfile.TemporaryDirectory() as workdir:
+        db = f"{workdir}/directory.db"
+        token = subprocess.run([sys.executable, str(HERE), "--build", db, str(args.employees)], check=True,
+                               capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        env = {"ROOST_DATABASE_URL": f"sqlite+aiosqlite:///{db}", "ROOST_SECRET_KEY": "bench-key",
+               "ROOST_LOG_LEVEL": "WARNING", "ROOST_EMBEDDED_WORKER": "false",
+               "ROOST_ENCRYPTION_KEY_FILE": f"{workdir}/enc.key", "PYTHONPATH": str(HERE.parent),
+               "BENCH_BODY_FILE": f"{workdir}/body.json"}
+        auth = {"Authorization": f"Bearer {token}"}
+        with uvicorn_process("roost.app:create_app_from_environment", env, factory=True) as port:
+            sample = httpx.get(f"http://127.0.0.1:{port}/employer/directory?limit=100", headers=auth, timeout=30)
+            assert sample.status_code == 200, sample.text
+            Path(env["BENCH_BODY_FILE"]).write_bytes(sample.content)
+            roost = measure(port, auth, args.requests, args.employees)
+        with uvicorn_process("bare_constant_app:app", env) as port:
+            bare = measure(port, {}, args.requests, args.employees)
+    print(f"GET /employer/directory?limit=100 on {args.employees:,} employees ({len(sample.content):,} bytes)")
+    for name, result in (("bare FastAPI, constant body", bare), ("Roost", roost)):
+        print(f"  {name:<28}{result.rate:>8.0f} req/s  {result.statuses}")
+    ratio = roost.rate / bare.rate
+    print(f"  ratio Roost/bare = {ratio:.2f}  (target >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()
