@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -192,3 +194,26 @@ def live_credentials(live_server: LiveServer) -> Credentials:
             await runtime.database.dispose()
 
     return asyncio.run(_create())
+
+
+def stored_anywhere(sqlite_path: Path, *needles: bytes) -> list[bytes]:
+    """Which ``needles`` appear in the SQLite file, its WAL or its shared-memory file.
+
+    The scan runs in a child process on purpose: closing a file descriptor on a SQLite
+    database releases every POSIX lock this process holds on it (a documented SQLite
+    hazard), which would let another connection of ours corrupt the WAL of the live server.
+    """
+    script = (
+        "import sys, pathlib\n"
+        "base = pathlib.Path(sys.argv[1])\n"
+        "data = b''.join(p.read_bytes() for p in base.parent.glob(base.name + '*'))\n"
+        "print('\\n'.join(n for n in sys.argv[2:] if n.encode() in data))\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script, str(sqlite_path), *(n.decode() for n in needles)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.split()
+    return [item.encode() for item in found]

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from roost.applications.models import Application
 from roost.core.runtime import Runtime
-from tests.conftest import ADMIN_TOKEN, Credentials
+from tests.conftest import ADMIN_TOKEN, Credentials, stored_anywhere
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
@@ -50,8 +50,7 @@ async def test_created_application_shows_its_secret_once_and_stores_only_a_diges
     assert row is not None and secret not in row.client_secret_digest
     assert len(row.client_secret_digest) == 64
     if sqlite_path is not None:
-        for path in sqlite_path.parent.glob(sqlite_path.name + "*"):
-            assert secret.encode() not in path.read_bytes()
+        assert stored_anywhere(sqlite_path, secret.encode()) == []
 
 
 async def test_rotating_the_secret_retires_the_old_one(client: httpx.AsyncClient) -> None:
