@@ -11,9 +11,9 @@ from sqlalchemy import select
 from roost.connections.models import Connection
 from roost.connections.service import SYNC_JOB, sync_dedupe_key
 from roost.core.runtime import Runtime
+from roost.jobs.handlers import job_handlers
 from roost.jobs.queue import enqueue
 from roost.jobs.worker import Worker
-from roost.sync.tasks import run_sync
 from tests.conftest import Credentials
 from tests.connect_driver import ConnectDriver, query_of
 
@@ -80,7 +80,7 @@ async def connect_sandbox(
 
 
 async def run_jobs(runtime: Runtime) -> None:
-    await Worker(runtime, {SYNC_JOB: run_sync}, concurrency=2).drain()
+    await Worker(runtime, job_handlers(), concurrency=2).drain()
 
 
 async def resync(runtime: Runtime, connection_id: str) -> None:

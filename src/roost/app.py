@@ -36,6 +36,7 @@ from roost.providers.routes import router as providers_router
 from roost.providers.wiring import RealAdapters
 from roost.settings import Settings
 from roost.sync.schedule import enqueue_due_syncs
+from roost.webhooks.routes import router as webhooks_router
 
 # Connect UI endpoints that take HTML form posts rather than JSON.
 FORM_PATHS = ("/authorize", "/demo")
@@ -111,6 +112,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.mount("/static/connect", StaticFiles(directory=str(CONNECT_STATIC)), name="connect-static")
     app.include_router(providers_router)
     app.include_router(admin_router)
+    app.include_router(webhooks_router)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -7,6 +7,7 @@ from roost.connections.models import Connection, ConnectionEntity, ConnectionSta
 from roost.core.database import Base
 from roost.jobs.models import Job
 from roost.sync.models import DataRecord, IdMapping, SyncRun
+from roost.webhooks.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 metadata = Base.metadata
 
@@ -19,10 +20,14 @@ __all__ = [
     "ConnectionEntity",
     "ConnectionStatusChange",
     "DataRecord",
+    "Event",
     "IdMapping",
     "Job",
     "SessionEvent",
     "StagedConnection",
     "SyncRun",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "metadata",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from roost.cli import apps, server, workers
+from roost.webhooks import cli as webhooks_cli
 
 app = typer.Typer(
     help="Roost: a self-hostable, Finch-compatible employment-data gateway.",
@@ -12,6 +13,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(apps.app, name="apps")
+app.add_typer(webhooks_cli.app, name="webhooks")
 app.command("serve")(server.serve)
 app.command("migrate")(server.migrate)
 app.command("demo")(server.demo)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost.auth.models import AccessToken, AuthorizationCode
 from roost.connect.models import ConnectSession, SessionEvent, StagedConnection
+from roost.connections.events import announce_status
 from roost.connections.models import Connection, ConnectionEntity, ConnectionStatusChange
 from roost.core import identifiers
 from roost.core.errors import FinchError
@@ -97,6 +98,7 @@ async def complete_session(
         connection.disconnected_at = None
         connection.credentials_ciphertext = runtime.keyring.encrypt(dict(account.credentials), connection.id)
         record_status(session, connection, status, "connect_session_completed", now)
+        await announce_status(session, runtime, connection)
         entity_ids = await _sync_entities(session, connection.id, account)
         connect_session.completed_at = now
         connect_session.connection_id = connection.id
@@ -186,6 +188,7 @@ async def disconnect(runtime: Runtime, connection_id: str) -> None:
         if connection is None or connection.status == "disconnected":
             return
         record_status(session, connection, "disconnected", "disconnect_requested", now)
+        await announce_status(session, runtime, connection)
         connection.disconnected_at = now
         connection.credentials_ciphertext = None
         await session.execute(

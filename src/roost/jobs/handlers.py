@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from roost.jobs.worker import Handler
 from roost.sync.tasks import SYNC_JOB, run_sync
+from roost.webhooks.delivery import WEBHOOK_DELIVERY_JOB, deliver_webhook
 
 
 def job_handlers() -> dict[str, Handler]:
-    return {SYNC_JOB: run_sync}
+    return {SYNC_JOB: run_sync, WEBHOOK_DELIVERY_JOB: deliver_webhook}

@@ -21,6 +21,7 @@ from roost.providers.contract import (
     TemporarilyUnavailable,
 )
 from roost.providers.records import Entity, to_wire
+from roost.sync.events import announce_sync
 from roost.sync.mapping import ID_SPACE, finch_body
 from roost.sync.models import SyncRun
 from roost.sync.store import IdRegistry, KindChanges, Row, VersionedWriter, discard_unfinished
@@ -298,7 +299,7 @@ class Sync:
             writer.keep_prefix(f"{payment_id}:")
 
 
-async def complete(runtime: Runtime, plan: SyncPlan, outcome: SyncOutcome) -> None:
+async def complete(runtime: Runtime, plan: SyncPlan, outcome: SyncOutcome, job_id: str | None = None) -> None:
     """Switch readers to the new sync in one transaction."""
     now = runtime.clock.now()
     result = "partial_error" if outcome.partial_errors else "success"
@@ -314,6 +315,7 @@ async def complete(runtime: Runtime, plan: SyncPlan, outcome: SyncOutcome) -> No
         connection = await session.get(Connection, plan.connection_id, with_for_update=True)
         if connection is None:
             return
+        initial = connection.live_sync == 0
         connection.live_sync = plan.number
         connection.last_successful_sync = now
         connection.last_sync_result = result
@@ -321,6 +323,16 @@ async def complete(runtime: Runtime, plan: SyncPlan, outcome: SyncOutcome) -> No
             update(SyncRun)
             .where(SyncRun.connection_id == plan.connection_id, SyncRun.number == plan.number)
             .values(status="succeeded", finished_at=now, stats=stats)
+        )
+        # Events go out in the same transaction as the switch (transactional outbox).
+        await announce_sync(
+            session,
+            runtime,
+            application_id=connection.application_id,
+            connection_id=connection.id,
+            job_id=job_id,
+            initial=initial,
+            changes=outcome.changes,
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from roost.connections.events import announce_status
 from roost.connections.models import Connection
 from roost.connections.service import SYNC_JOB, record_status
 from roost.core.runtime import Runtime
@@ -16,6 +17,7 @@ from roost.providers.contract import (
     RateLimited,
     TemporarilyUnavailable,
 )
+from roost.sandbox.readers import readers_for
 from roost.sync import engine
 
 __all__ = ["SYNC_JOB", "run_sync"]
@@ -26,6 +28,7 @@ async def _set_status(runtime: Runtime, connection_id: str, status: str, reason:
         connection = await session.get(Connection, connection_id, with_for_update=True)
         if connection is not None and connection.status not in (status, "disconnected"):
             record_status(session, connection, status, reason, runtime.clock.now())
+            await announce_status(session, runtime, connection)
 
 
 async def run_sync(runtime: Runtime, job: ClaimedJob) -> dict[str, Any] | None:
@@ -43,7 +46,7 @@ async def run_sync(runtime: Runtime, job: ClaimedJob) -> dict[str, Any] | None:
     if adapter is None:
         await engine.abandon(runtime, plan, "no adapter")
         raise GiveUp(f"No adapter for {connection.provider_id}", {"status": "error"})
-    sync = engine.Sync(runtime, plan, lambda entity: adapter.reader(plan.account, entity))
+    sync = engine.Sync(runtime, plan, await readers_for(runtime, connection, adapter, plan.account))
     try:
         outcome = await sync.run()
     except AuthenticationRevoked as exc:
@@ -63,7 +66,7 @@ async def run_sync(runtime: Runtime, job: ClaimedJob) -> dict[str, Any] | None:
     except BaseException as exc:
         await engine.abandon(runtime, plan, repr(exc))
         raise
-    await engine.complete(runtime, plan, outcome)
+    await engine.complete(runtime, plan, outcome, job.id)
     if connection.status in ("pending", "processing"):
         await _set_status(runtime, connection_id, "connected", "first_sync_succeeded")
     return {
