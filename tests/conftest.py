@@ -21,9 +21,11 @@ import httpx
 import psycopg
 import pytest
 import uvicorn
+from sqlalchemy import select
 
 from roost.app import build_runtime, create_app
 from roost.applications import service as applications
+from roost.applications.models import Application
 from roost.applications.schemas import ApplicationCreate, ApplicationType
 from roost.core import migrations
 from roost.core.clock import FakeClock
@@ -93,6 +95,7 @@ def clock() -> FakeClock:
 async def runtime(settings: Settings, clock: FakeClock) -> AsyncIterator[Runtime]:
     runtime = build_runtime(settings, clock=clock)
     yield runtime
+    _TEST_APPLICATIONS.pop(id(runtime), None)
     await runtime.database.dispose()
 
 
@@ -116,6 +119,16 @@ class Credentials:
         return {"Authorization": f"Basic {token}"}
 
 
+# Applications each test created, by runtime: job workers in tests drain only their own
+# test's jobs, because the job table is shared by the whole session's database.
+_TEST_APPLICATIONS: dict[int, list[str]] = {}
+
+
+def jobs_scope(runtime: Runtime) -> tuple[str, ...] | None:
+    created = _TEST_APPLICATIONS.get(id(runtime))
+    return tuple(created) if created else None
+
+
 async def make_application(
     runtime: Runtime,
     *,
@@ -129,6 +142,11 @@ async def make_application(
             name="Test App", type=type, redirect_uris=redirect_uris or [], origins=origins or []
         ),
     )
+    async with runtime.database.reading() as session:
+        application_id = await session.scalar(
+            select(Application.id).where(Application.client_id == created.client_id)
+        )
+    _TEST_APPLICATIONS.setdefault(id(runtime), []).append(str(application_id))
     return Credentials(created.client_id, created.client_secret)
 
 

@@ -14,7 +14,7 @@ from roost.core.runtime import Runtime
 from roost.jobs.handlers import job_handlers
 from roost.jobs.queue import enqueue
 from roost.jobs.worker import Worker
-from tests.conftest import Credentials
+from tests.conftest import Credentials, jobs_scope
 from tests.connect_driver import ConnectDriver, query_of
 
 REDIRECT = "https://app.example.com/callback"
@@ -80,16 +80,20 @@ async def connect_sandbox(
 
 
 async def run_jobs(runtime: Runtime) -> None:
-    await Worker(runtime, job_handlers(), concurrency=2).drain()
+    await Worker(runtime, job_handlers(), concurrency=2, application_ids=jobs_scope(runtime)).drain()
 
 
 async def resync(runtime: Runtime, connection_id: str) -> None:
     async with runtime.database.writing() as session:
+        application_id = await session.scalar(
+            select(Connection.application_id).where(Connection.id == connection_id)
+        )
         await enqueue(
             session,
             runtime.clock.now(),
             SYNC_JOB,
             connection_id=connection_id,
+            application_id=application_id,
             dedupe_key=sync_dedupe_key(connection_id),
             public_type="data_sync_all",
         )

@@ -39,7 +39,7 @@ from roost.settings import Settings
 from roost.webhooks import endpoints, service
 from roost.webhooks.delivery import WEBHOOK_DELIVERY_JOB, deliver_webhook
 from roost.webhooks.schemas import WebhookEndpointCreate
-from tests.conftest import make_application
+from tests.conftest import jobs_scope, make_application
 
 pytestmark = pytest.mark.contract
 
@@ -138,7 +138,9 @@ async def emit(
 
 
 async def drain(runtime: Runtime) -> None:
-    await Worker(runtime, {WEBHOOK_DELIVERY_JOB: deliver_webhook}).drain()
+    await Worker(
+        runtime, {WEBHOOK_DELIVERY_JOB: deliver_webhook}, application_ids=jobs_scope(runtime)
+    ).drain()
 
 
 async def test_the_sdk_unwraps_every_kind_of_event_roost_delivers(

@@ -38,7 +38,7 @@ from roost.webhooks.schemas import (
     WebhookEndpointWithSecret,
 )
 from roost.webhooks.transport import HttpxTransport
-from tests.conftest import make_application, stored_anywhere
+from tests.conftest import jobs_scope, make_application, stored_anywhere
 
 
 @dataclass
@@ -147,7 +147,9 @@ async def emit(runtime: Runtime, tenant: Tenant, event_type: str = "directory.cr
 
 
 async def drain(runtime: Runtime) -> None:
-    await Worker(runtime, {WEBHOOK_DELIVERY_JOB: deliver_webhook}, concurrency=4).drain()
+    await Worker(
+        runtime, {WEBHOOK_DELIVERY_JOB: deliver_webhook}, concurrency=4, application_ids=jobs_scope(runtime)
+    ).drain()
 
 
 async def job_of(runtime: Runtime, job_id: str) -> Job:
@@ -278,7 +280,7 @@ async def test_connection_errors_and_timeouts_are_recorded_and_retried(
     slow = await add_endpoint(runtime, tenant, receiver.url)
     job_ids = await emit(runtime, tenant)
     impatient = make_delivery_handler(HttpxTransport(timeout_seconds=0.2))
-    await Worker(runtime, {WEBHOOK_DELIVERY_JOB: impatient}).drain()
+    await Worker(runtime, {WEBHOOK_DELIVERY_JOB: impatient}, application_ids=jobs_scope(runtime)).drain()
 
     assert {(await job_of(runtime, job_id)).status for job_id in job_ids} == {"queued"}
     [refused_delivery] = await deliveries_of(runtime, tenant, refused.id)

@@ -86,7 +86,12 @@ async def _active(session: AsyncSession, dedupe_key: str) -> Job | None:
 
 
 async def claim(
-    runtime: Runtime, worker_id: str, limit: int, lease_seconds: float, kinds: tuple[str, ...] | None = None
+    runtime: Runtime,
+    worker_id: str,
+    limit: int,
+    lease_seconds: float,
+    kinds: tuple[str, ...] | None = None,
+    application_ids: tuple[str, ...] | None = None,
 ) -> list[ClaimedJob]:
     """Take up to ``limit`` due jobs (or jobs whose lease expired) for this worker."""
     now = runtime.clock.now()
@@ -97,6 +102,9 @@ async def claim(
     candidates = select(_jobs.c.id).where(due).order_by(_jobs.c.run_at).limit(limit)
     if kinds is not None:
         candidates = candidates.where(_jobs.c.kind.in_(kinds))
+    if application_ids is not None:
+        # One application's jobs only: lets a test (or a dedicated worker) stay in its lane.
+        candidates = candidates.where(_jobs.c.application_id.in_(application_ids))
     candidates = candidates.with_for_update(skip_locked=True)
     statement = (
         update(_jobs)

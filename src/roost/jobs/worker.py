@@ -52,6 +52,7 @@ class Worker:
         worker_id: str | None = None,
         periodic: Callable[[Runtime], Awaitable[object]] | None = None,
         periodic_every: float = 60.0,
+        application_ids: tuple[str, ...] | None = None,
     ) -> None:
         self.runtime = runtime
         self.handlers = dict(handlers)
@@ -59,6 +60,7 @@ class Worker:
         self.poll_interval = poll_interval
         self.lease_seconds = lease_seconds
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self.application_ids = application_ids
         self._periodic = periodic
         self._periodic_every = periodic_every
         self._wake = asyncio.Event()
@@ -97,7 +99,9 @@ class Worker:
         free = self.concurrency - len(self._running)
         if free <= 0:
             return 0
-        jobs = await queue.claim(self.runtime, self.worker_id, free, self.lease_seconds, tuple(self.handlers))
+        jobs = await queue.claim(
+            self.runtime, self.worker_id, free, self.lease_seconds, tuple(self.handlers), self.application_ids
+        )
         for job in jobs:
             self._running[job.id] = asyncio.create_task(self._execute(job))
         return len(jobs)
