@@ -20,9 +20,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import fixtures  # noqa: E402
-from loadgen import LoadResult, get, run_load  # noqa: E402
-from servers import uvicorn_process  # noqa: E402
+import fixtures
+from loadgen import LoadResult, get, run_load
+from servers import uvicorn_process
 
 HERE = Path(__file__).resolve()
 
@@ -37,14 +37,18 @@ async def build(db: str, employees: int) -> str:
 
 def measure(port: int, headers: dict[str, str], requests: int, employees: int) -> LoadResult:
     def request(number: int) -> bytes:
-        return get(f"/employer/directory?limit=100&offset={(number * 100) % max(1, employees - 100)}", headers)
+        return get(
+            f"/employer/directory?limit=100&offset={(number * 100) % max(1, employees - 100)}", headers
+        )
 
     asyncio.run(run_load("127.0.0.1", port, request, connections=8, total=requests // 10))
     return asyncio.run(run_load("127.0.0.1", port, request, connections=8, total=requests))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--employees", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--build", nargs=2, metavar=("DB", "EMPLOYEES"))
@@ -55,21 +59,38 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as workdir:
         db = f"{workdir}/directory.db"
-        token = subprocess.run([sys.executable, str(HERE), "--build", db, str(args.employees)], check=True,
-                               capture_output=True, text=True).stdout.strip().splitlines()[-1]
-        env = {"ROOST_DATABASE_URL": f"sqlite+aiosqlite:///{db}", "ROOST_SECRET_KEY": "bench-key",
-               "ROOST_LOG_LEVEL": "WARNING", "ROOST_EMBEDDED_WORKER": "false",
-               "ROOST_ENCRYPTION_KEY_FILE": f"{workdir}/enc.key", "PYTHONPATH": str(HERE.parent),
-               "BENCH_BODY_FILE": f"{workdir}/body.json"}
+        token = (
+            subprocess.run(
+                [sys.executable, str(HERE), "--build", db, str(args.employees)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        env = {
+            "ROOST_DATABASE_URL": f"sqlite+aiosqlite:///{db}",
+            "ROOST_SECRET_KEY": "bench-key",
+            "ROOST_LOG_LEVEL": "WARNING",
+            "ROOST_EMBEDDED_WORKER": "false",
+            "ROOST_ENCRYPTION_KEY_FILE": f"{workdir}/enc.key",
+            "PYTHONPATH": str(HERE.parent),
+            "BENCH_BODY_FILE": f"{workdir}/body.json",
+        }
         auth = {"Authorization": f"Bearer {token}"}
         with uvicorn_process("roost.app:create_app_from_environment", env, factory=True) as port:
-            sample = httpx.get(f"http://127.0.0.1:{port}/employer/directory?limit=100", headers=auth, timeout=30)
+            sample = httpx.get(
+                f"http://127.0.0.1:{port}/employer/directory?limit=100", headers=auth, timeout=30
+            )
             assert sample.status_code == 200, sample.text
             Path(env["BENCH_BODY_FILE"]).write_bytes(sample.content)
             roost = measure(port, auth, args.requests, args.employees)
         with uvicorn_process("bare_constant_app:app", env) as port:
             bare = measure(port, {}, args.requests, args.employees)
-    print(f"GET /employer/directory?limit=100 on {args.employees:,} employees ({len(sample.content):,} bytes)")
+    print(
+        f"GET /employer/directory?limit=100 on {args.employees:,} employees ({len(sample.content):,} bytes)"
+    )
     for name, result in (("bare FastAPI, constant body", bare), ("Roost", roost)):
         print(f"  {name:<28}{result.rate:>8.0f} req/s  {result.statuses}")
     ratio = roost.rate / bare.rate

@@ -23,8 +23,14 @@ ORG_PRODUCTS = ["company", "directory", "individual", "employment"]
 
 
 def settings_for(database_url: str) -> Settings:
-    return Settings(database_url=database_url, secret_key="bench-key", encryption_keys=None,  # type: ignore[arg-type]
-                    log_level="WARNING", embedded_worker=False, _env_file=None)  # type: ignore[call-arg]
+    return Settings(
+        database_url=database_url,
+        secret_key="bench-key",
+        encryption_keys=None,  # type: ignore[arg-type]
+        log_level="WARNING",
+        embedded_worker=False,
+        _env_file=None,
+    )  # type: ignore[call-arg]
 
 
 async def create_connection(runtime: Runtime, employees: int, products: list[str]) -> tuple[str, str]:
@@ -38,11 +44,23 @@ async def create_connection(runtime: Runtime, employees: int, products: list[str
 
         from roost.applications.models import Application
 
-        app_id = await session.scalar(select(Application.id).where(Application.client_id == created.client_id))
+        app_id = await session.scalar(
+            select(Application.id).where(Application.client_id == created.client_id)
+        )
         connection = Connection(
-            id=identifiers.new_uuid(), application_id=app_id, customer_id="bench", customer_name="Bench Co",
-            customer_email=None, provider_id="gusto", auth_method="credential", connection_type="finch",
-            sandbox="finch", products=products, status="connected", status_message=None, created_at=now,
+            id=identifiers.new_uuid(),
+            application_id=app_id,
+            customer_id="bench",
+            customer_name="Bench Co",
+            customer_email=None,
+            provider_id="gusto",
+            auth_method="credential",
+            connection_type="finch",
+            sandbox="finch",
+            products=products,
+            status="connected",
+            status_message=None,
+            created_at=now,
             updated_at=now,
         )
         session.add(connection)
@@ -50,29 +68,48 @@ async def create_connection(runtime: Runtime, employees: int, products: list[str
         connection.credentials_ciphertext = runtime.keyring.encrypt(dict(account.credentials), connection.id)
         entity_ids = []
         for entity in account.entities:
-            row = ConnectionEntity(id=identifiers.new_uuid(), connection_id=connection.id,
-                                   source_id=entity.source_id, name=entity.name, status="connected")
+            row = ConnectionEntity(
+                id=identifiers.new_uuid(),
+                connection_id=connection.id,
+                source_id=entity.source_id,
+                name=entity.name,
+                status="connected",
+            )
             session.add(row)
             entity_ids.append(row.id)
-        session.add(AccessToken(id=identifiers.new_uuid(), token_digest=identifiers.digest(runtime.server_key, token),
-                                application_id=app_id, connection_id=connection.id, authorization_code_id=None,
-                                products=products, entity_ids=entity_ids, created_at=now))
+        session.add(
+            AccessToken(
+                id=identifiers.new_uuid(),
+                token_digest=identifiers.digest(runtime.server_key, token),
+                application_id=app_id,
+                connection_id=connection.id,
+                authorization_code_id=None,
+                products=products,
+                entity_ids=entity_ids,
+                created_at=now,
+            )
+        )
     return connection.id, token
 
 
-async def sync_once(runtime: Runtime, connection_id: str, employees: int, history_days: int) -> dict[str, Any]:
+async def sync_once(
+    runtime: Runtime, connection_id: str, employees: int, history_days: int
+) -> dict[str, Any]:
     """One sync of the bench company with ``history_days`` of payroll; its outcome."""
     plan = await engine.begin(runtime, connection_id, None)
     assert plan is not None
     today = runtime.clock.now().date()
-    spec = CompanySpec(seed=7, employee_size=employees, history_start=today - dt.timedelta(days=history_days),
-                       today=today)
+    spec = CompanySpec(
+        seed=7, employee_size=employees, history_start=today - dt.timedelta(days=history_days), today=today
+    )
     company = SandboxCompany(spec)
     sync = engine.Sync(runtime, plan, lambda entity: SandboxReader(company, entity))
     outcome = await sync.run()
     await engine.complete(runtime, plan, outcome)
-    return {"rows_written": outcome.rows_written,
-            "by_kind": {kind: change.rows_written for kind, change in outcome.changes.items()}}
+    return {
+        "rows_written": outcome.rows_written,
+        "by_kind": {kind: change.rows_written for kind, change in outcome.changes.items()},
+    }
 
 
 def prepare(database_url: str) -> Settings:

@@ -8,8 +8,8 @@ Measures, each in a fresh process (peak memory is the process's max RSS):
 - the same company synced again with no changes: rows written and time;
 - organisation data only at 10,000 and 100,000 employees: peak memory must not grow.
 
-Targets (issue #5): initial ≤ 15 s and ≤ 3× the floor, peak ≤ 250 MB, re-sync writes 0 rows in
-≤ 25 % of the initial time, and the same peak at 100,000 employees (org data).
+Targets (issue #5): initial <= 15 s and <= 3x the floor, peak <= 250 MB, re-sync writes 0 rows in
+<= 25 % of the initial time, and the same peak at 100,000 employees (org data).
 
     .venv/bin/python bench/sync.py [--employees 10000] [--large 100000]
 """
@@ -30,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import fixtures  # noqa: E402
+import fixtures
 
 HERE = Path(__file__).resolve()
 
@@ -58,9 +58,16 @@ async def child_sync(db: str, employees: int, products: str, history_days: int) 
     second = await fixtures.sync_once(runtime, connection_id, employees, history_days)
     resync_seconds = time.perf_counter() - started
     await runtime.database.dispose()
-    return {"employees": employees, "initial_seconds": initial_seconds, "rows": first["rows_written"],
-            "by_kind": first["by_kind"], "resync_seconds": resync_seconds, "resync_rows": second["rows_written"],
-            "baseline_mb": baseline, "peak_mb": initial_peak}
+    return {
+        "employees": employees,
+        "initial_seconds": initial_seconds,
+        "rows": first["rows_written"],
+        "by_kind": first["by_kind"],
+        "resync_seconds": resync_seconds,
+        "resync_rows": second["rows_written"],
+        "baseline_mb": baseline,
+        "peak_mb": initial_peak,
+    }
 
 
 def floor_seconds(db: str) -> float:
@@ -68,14 +75,23 @@ def floor_seconds(db: str) -> float:
     source = sqlite3.connect(db)
     source.execute("PRAGMA journal_mode=WAL")
     source.execute("PRAGMA synchronous=NORMAL")
-    columns = "connection_id, kind, roost_id, parent_id, entity_id, sort_key, on_date, body, body_hash, valid_from, valid_to"
-    rows = source.execute(f"SELECT {columns} FROM data_records").fetchall()  # noqa: S608
+    columns = (
+        "connection_id, kind, roost_id, parent_id, entity_id, sort_key, on_date, body, body_hash, "
+        "valid_from, valid_to"
+    )
+    rows = source.execute(f"SELECT {columns} FROM data_records").fetchall()
     schema = source.execute("SELECT sql FROM sqlite_master WHERE name='data_records'").fetchone()[0]
-    indexes = [r[0] for r in source.execute("SELECT sql FROM sqlite_master WHERE tbl_name='data_records' "
-                                            "AND type='index' AND sql IS NOT NULL")]
+    indexes = [
+        r[0]
+        for r in source.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name='data_records' AND type='index' AND sql IS NOT NULL"
+        )
+    ]
     source.execute(schema.replace("data_records", "floor_records", 1))
     for index in indexes:
-        source.execute(index.replace("ON data_records", "ON floor_records").replace("INDEX ix_", "INDEX floor_ix_"))
+        source.execute(
+            index.replace("ON data_records", "ON floor_records").replace("INDEX ix_", "INDEX floor_ix_")
+        )
     started = time.perf_counter()
     with source:
         source.executemany(f"INSERT INTO floor_records ({columns}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
@@ -85,13 +101,20 @@ def floor_seconds(db: str) -> float:
 
 
 def run_child(*args: str) -> dict[str, Any]:
-    output = subprocess.run([sys.executable, str(HERE), "--child", *args], check=True, capture_output=True,
-                            text=True, timeout=1800).stdout
+    output = subprocess.run(
+        [sys.executable, str(HERE), "--child", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    ).stdout
     return dict(json.loads(output.strip().splitlines()[-1]))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--employees", type=int, default=10_000)
     parser.add_argument("--large", type=int, default=100_000)
     parser.add_argument("--history-days", type=int, default=365)
@@ -111,15 +134,26 @@ def main() -> None:
     print(f"initial sync, {args.employees:,} employees + {args.history_days} days of payroll (SQLite)")
     print(f"  rows written          {full['rows']:>12,}   {json.dumps(full['by_kind'])}")
     print(f"  wall time             {full['initial_seconds']:>12.1f} s   ({rate:,.0f} rows/s)")
-    print(f"  SQLite floor          {floor:>12.1f} s   ratio sync/floor = {full['initial_seconds'] / floor:.1f}x")
-    print(f"  peak memory           {full['peak_mb']:>12.0f} MB  (after imports: {full['baseline_mb']:.0f} MB)")
-    print(f"  no-change re-sync     {full['resync_seconds']:>12.1f} s   rows written = {full['resync_rows']}, "
-          f"{100 * full['resync_seconds'] / full['initial_seconds']:.0f}% of the initial sync")
+    print(
+        f"  SQLite floor          {floor:>12.1f} s   "
+        f"ratio sync/floor = {full['initial_seconds'] / floor:.1f}x"
+    )
+    print(
+        f"  peak memory           {full['peak_mb']:>12.0f} MB  (after imports: {full['baseline_mb']:.0f} MB)"
+    )
+    print(
+        f"  no-change re-sync     {full['resync_seconds']:>12.1f} s   rows written = {full['resync_rows']}, "
+        f"{100 * full['resync_seconds'] / full['initial_seconds']:.0f}% of the initial sync"
+    )
     print("organisation data only")
     for result in (small, large):
-        print(f"  {result['employees']:>7,} employees  {result['initial_seconds']:>7.1f} s  "
-              f"peak {result['peak_mb']:.0f} MB")
-    print(f"  peak memory ratio {args.large:,}/{args.employees:,} = {large['peak_mb'] / small['peak_mb']:.2f}")
+        print(
+            f"  {result['employees']:>7,} employees  {result['initial_seconds']:>7.1f} s  "
+            f"peak {result['peak_mb']:.0f} MB"
+        )
+    print(
+        f"  peak memory ratio {args.large:,}/{args.employees:,} = {large['peak_mb'] / small['peak_mb']:.2f}"
+    )
 
 
 if __name__ == "__main__":
