@@ -187,10 +187,31 @@ def _serve(settings: Settings) -> tuple[uvicorn.Server, threading.Thread, str]:
 
 
 @pytest.fixture(scope="session")
-def live_server(settings: Settings) -> Iterator[LiveServer]:
-    """A real uvicorn server on a loopback port, in a background thread."""
-    server, thread, url = _serve(settings)
-    yield LiveServer(url=url, settings=settings)
+def live_settings(
+    settings: Settings, database_kind: str, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
+    """Settings for the live server: its own database (a SQLite file, or a PostgreSQL schema).
+
+    The live server runs an embedded job worker on the real clock. On the shared database it
+    would claim the jobs of in-process tests, whose fake clocks make them look long overdue.
+    """
+    if database_kind == "postgres":
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as conn:
+            conn.execute("DROP SCHEMA IF EXISTS live CASCADE")
+            conn.execute("CREATE SCHEMA live")
+        url = POSTGRES_URL + "?options=-csearch_path%3Dlive"
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('live') / 'roost-live.db'}"
+    live = settings.model_copy(update={"database_url": url})
+    migrations.upgrade(live)
+    return live
+
+
+@pytest.fixture(scope="session")
+def live_server(live_settings: Settings) -> Iterator[LiveServer]:
+    """A real uvicorn server on a loopback port, in a background thread, with its own database."""
+    server, thread, url = _serve(live_settings)
+    yield LiveServer(url=url, settings=live_settings)
     server.should_exit = True
     thread.join(timeout=10)
 

@@ -24,6 +24,7 @@ from roost.core.logging import configure_logging
 from roost.core.middleware import BodyGuardMiddleware, RequestContextMiddleware
 from roost.core.runtime import Runtime
 from roost.demo.views import router as demo_router
+from roost.forwarding.routes import router as forwarding_router
 from roost.hris.routes import router as employer_router
 from roost.jobs.handlers import job_handlers
 from roost.jobs.routes import router as jobs_router
@@ -34,6 +35,7 @@ from roost.providers.definitions import PROVIDER_DEFINITIONS
 from roost.providers.registry import AdapterRegistry
 from roost.providers.routes import router as providers_router
 from roost.providers.wiring import RealAdapters
+from roost.sandbox.routes import router as sandbox_router
 from roost.settings import Settings
 from roost.sync.schedule import enqueue_due_syncs
 from roost.webhooks.routes import router as webhooks_router
@@ -105,6 +107,8 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.include_router(auth_router)
     app.include_router(employer_router)
     app.include_router(jobs_router)
+    app.include_router(sandbox_router)
+    app.include_router(forwarding_router)
     app.include_router(connect_views)
     if settings.mode == "demo":
         app.include_router(demo_router)

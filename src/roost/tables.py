@@ -6,6 +6,7 @@ from roost.connect.models import ConnectSession, SessionEvent, StagedConnection
 from roost.connections.models import Connection, ConnectionEntity, ConnectionStatusChange
 from roost.core.database import Base
 from roost.jobs.models import Job
+from roost.sandbox.models import SandboxState
 from roost.sync.models import DataRecord, IdMapping, SyncRun
 from roost.webhooks.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -23,6 +24,7 @@ __all__ = [
     "Event",
     "IdMapping",
     "Job",
+    "SandboxState",
     "SessionEvent",
     "StagedConnection",
     "SyncRun",

@@ -80,7 +80,8 @@ def connect_server(settings: Settings) -> Iterator[LiveServer]:
     """
     listener = socket.create_server(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-    served = settings.model_copy(update={"public_url": url, "connect_url": None})
+    # No embedded worker: it would run the in-process tests' jobs on the shared database.
+    served = settings.model_copy(update={"public_url": url, "connect_url": None, "embedded_worker": False})
     config = uvicorn.Config(
         create_app(served), log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=5
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from roost.cli import apps, server, workers
+from roost.cli import apps, connections, server, workers
 from roost.webhooks import cli as webhooks_cli
 
 app = typer.Typer(
@@ -13,6 +13,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(apps.app, name="apps")
+app.add_typer(connections.app, name="connections")
 app.add_typer(webhooks_cli.app, name="webhooks")
 app.command("serve")(server.serve)
 app.command("migrate")(server.migrate)

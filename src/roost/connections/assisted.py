@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roost.applications.models import Application
+from roost.connections.events import announce_status
 from roost.connections.models import Connection, ConnectionEntity
 from roost.connections.service import SYNC_JOB, record_status, sync_dedupe_key
 from roost.core import identifiers
@@ -119,6 +120,7 @@ async def confirm(runtime: Runtime, connection_id: str, note: str | None = None)
         if connection.sandbox == "finch":
             await _give_sandbox_company(runtime, session, connection)
         record_status(session, connection, "processing", note or "operator_confirmed_access", now)
+        await announce_status(session, runtime, connection)
         await enqueue(
             session,
             now,
@@ -142,6 +144,7 @@ async def fail(
         if connection.status == "connected":
             raise FinchError(409, "conflict_error", "This connection is already connected")
         record_status(session, connection, status, note or f"operator_reported_{reason}", runtime.clock.now())
+        await announce_status(session, runtime, connection)
     return await _one(runtime, connection_id)
 
 

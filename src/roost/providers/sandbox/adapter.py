@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlencode
 
 from roost.core.clock import Clock
@@ -48,10 +48,25 @@ async def _pages(items: Iterator[T], size: int = PAGE_SIZE) -> AsyncIterator[lis
         yield page
 
 
+class GeneratedCompany(Protocol):
+    """What the reader reads: a :class:`SandboxCompany`, or one with sandbox edits on top."""
+
+    def company(self) -> Company: ...
+    def directory(self) -> Iterator[DirectoryEntry]: ...
+    def individuals(self) -> Iterator[Individual]: ...
+    def employments(self) -> Iterator[Employment]: ...
+    def payments(self, start: dt.date, end: dt.date) -> Iterator[Payment]: ...
+    def pay_statements(self, payment_source_id: str) -> Iterator[PayStatement]: ...
+    def pay_groups(self) -> list[PayGroup]: ...
+    def benefits(self) -> list[CompanyBenefit]: ...
+    def enrollments(self, benefit_source_id: str) -> Iterator[BenefitEnrollment]: ...
+    def documents(self) -> Iterator[W4Document]: ...
+
+
 class SandboxReader:
     """Reads of a generated company, page by page; scoped to one entity when given."""
 
-    def __init__(self, company: SandboxCompany, entity: Entity | None) -> None:
+    def __init__(self, company: GeneratedCompany, entity: Entity | None) -> None:
         self._company = company
         self._entity = entity.source_id if entity is not None else None
 

@@ -1,0 +1,1 @@
+"""``POST /forward``: a request passed straight through to the provider (reference §5)."""
