@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
@@ -94,12 +95,17 @@ async def test_mfa_and_entity_selection(client: httpx.AsyncClient, app_credentia
 async def test_credentials_are_never_stored_in_plaintext(
     client: httpx.AsyncClient, app_credentials: Credentials, runtime: Runtime, sqlite_path: Any
 ) -> None:
+    # A password no other test uses, so finding it anywhere in the file means we stored it.
+    # (The sandbox's own "good_pass" appears in stored hint messages, so it cannot be the needle.)
+    unique = f"Pw-{uuid.uuid4().hex}"
     driver = ConnectDriver(client, await new_session(client, app_credentials))
     await driver.open()
-    await driver.sign_in("bamboo_hr", username="good_user", password="good_pass")
+    await driver.sign_in("bamboo_hr", username="good_user", password=unique)
+    assert "Incorrect username or password" in driver.page.text  # type: ignore[union-attr]
+    await driver.post("/authorize/login", username="good_user", password="good_pass")
     await driver.post("/authorize/consent", decision="grant")
     assert runtime.settings.is_sqlite == (sqlite_path is not None)
     if sqlite_path is not None:
         # The scan itself works: what is stored in the clear (the provider id) is found.
         assert stored_anywhere(sqlite_path, b"bamboo_hr") == [b"bamboo_hr"]
-        assert stored_anywhere(sqlite_path, b"good_pass", b'"password"') == []
+        assert stored_anywhere(sqlite_path, unique.encode(), b'"password"') == []
