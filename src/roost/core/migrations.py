@@ -15,7 +15,8 @@ _SCRIPTS = Path(__file__).resolve().parent.parent / "migrations"
 def alembic_config(settings: Settings) -> Config:
     config = Config()
     config.set_main_option("script_location", str(_SCRIPTS))
-    config.set_main_option("sqlalchemy.url", settings.database_url)
+    # ConfigParser interpolates "%": a URL with escapes (e.g. options=-csearch_path%3D…) needs "%%".
+    config.set_main_option("sqlalchemy.url", settings.database_url.replace("%", "%%"))
     config.attributes["settings"] = settings
     return config
 
