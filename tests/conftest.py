@@ -50,18 +50,29 @@ def database_kind(request: pytest.FixtureRequest) -> str:
     return str(request.config.getoption("--db"))
 
 
-def _reset_postgres() -> None:
+# Concurrent PostgreSQL runs on this one shared database set ROOST_TEST_PG_SCHEMA to keep
+# out of each other's way: the suite then lives in "<name>" and "<name>_live".
+PG_SCHEMA = os.environ.get("ROOST_TEST_PG_SCHEMA", "")
+
+
+def _postgres_schema_url(schema: str) -> str:
+    _reset_postgres(schema)
+    return POSTGRES_URL + f"?options=-csearch_path%3D{schema}"
+
+
+def _reset_postgres(schema: str) -> None:
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as conn:
-        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        conn.execute("CREATE SCHEMA public")
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        conn.execute(f'CREATE SCHEMA "{schema}"')
 
 
 @pytest.fixture(scope="session")
 def settings(database_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     workdir = tmp_path_factory.mktemp("roost")
     if database_kind == "postgres":
-        _reset_postgres()
-        url = POSTGRES_URL
+        url = _postgres_schema_url(PG_SCHEMA) if PG_SCHEMA else POSTGRES_URL
+        if not PG_SCHEMA:
+            _reset_postgres("public")
     else:
         url = f"sqlite+aiosqlite:///{workdir / 'roost-test.db'}"
     settings = Settings(
@@ -196,10 +207,7 @@ def live_settings(
     would claim the jobs of in-process tests, whose fake clocks make them look long overdue.
     """
     if database_kind == "postgres":
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as conn:
-            conn.execute("DROP SCHEMA IF EXISTS live CASCADE")
-            conn.execute("CREATE SCHEMA live")
-        url = POSTGRES_URL + "?options=-csearch_path%3Dlive"
+        url = _postgres_schema_url(f"{PG_SCHEMA}_live" if PG_SCHEMA else "live")
     else:
         url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('live') / 'roost-live.db'}"
     live = settings.model_copy(update={"database_url": url})
