@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     assisted_sync_interval_hours: float = Field(default=168, gt=0)
     # reference §9: one forced data_sync_all per hour per connection by default.
     forced_syncs_per_hour: int = Field(default=1, ge=0, le=1000)
+    # Paid payroll rarely changes: a re-sync fetches a payment's statements again only when the
+    # payment itself changed, is this recent, or failed to fetch last time (DESIGN.md §6).
+    statement_refresh_days: int = Field(default=31, ge=0, le=3660)
     credential_cache_seconds: float = Field(default=5.0, ge=0)
     log_level: str = "INFO"
     log_json: bool = True

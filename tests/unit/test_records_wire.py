@@ -8,6 +8,7 @@ plays that part, so what remains is exactly the wire the SDK reads.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -33,6 +34,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from roost.providers import records
 from roost.providers.records import to_wire
+from roost.providers.records.wire import encode, top_level
 from roost.providers.sandbox import CompanySpec, SandboxCompany
 
 TODAY = date(2025, 3, 20)
@@ -198,3 +200,23 @@ def test_records_are_frozen_slotted_and_keyword_only() -> None:
         assert params.frozen, name
         assert "__slots__" in vars(record), name
         assert all(field.kw_only for field in dataclasses.fields(record)), name
+
+
+def test_encoded_top_level_is_the_same_document_as_to_wire(company: SandboxCompany) -> None:
+    """The sync stores ``encode(top_level(record))``; it must be byte-for-byte the JSON of
+    ``to_wire`` — same fields, same order, same dates — or re-syncs would see false changes."""
+    payments = list(company.payments(date(2025, 1, 1), TODAY))
+    samples: list[object] = [company.company(), *company.pay_groups(), *company.benefits(), *payments]
+    samples += list(company.directory())[:20] + list(company.individuals())[:20]
+    samples += list(company.employments())[:20] + list(company.documents())[:20]
+    samples += list(company.pay_statements(payments[-1].source_id))
+    for record in samples:
+        expected = json.dumps(to_wire(record), separators=(",", ":"), ensure_ascii=False).encode()
+        assert encode(top_level(record)) == expected, type(record).__name__
+
+
+def test_top_level_keeps_nested_records_as_they_are() -> None:
+    income = records.Income(amount=100, unit="hourly", effective_date=date(2024, 2, 29))
+    fields = top_level(records.Employment(source_id="e1", income=income))
+    assert fields["income"] is income
+    assert fields["source_id"] == "e1"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import sqlite3
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any, Protocol, cast
 
 from sqlalchemy.engine import Dialect
@@ -92,6 +93,13 @@ class _Prepared:
         self.sql = compiled.string
         self.order: list[str] = list(compiled.positiontup or [])
         self.binds = cast(dict[str, Callable[[Any], Any]], dict(compiled._bind_processors))
+        # Fast path for bulk writes: when every bound name is a key the caller passes (no
+        # defaults or literals for SQLAlchemy to fill in), a row's values are one itemgetter
+        # call plus the type processors, instead of construct_params per row.
+        given = set(keys)
+        self.direct = bool(self.order) and all(name in given for name in self.order)
+        self.take = itemgetter(*self.order) if len(self.order) > 1 else None
+        self.converters = [(i, self.binds[name]) for i, name in enumerate(self.order) if name in self.binds]
         self.row_type: Any = None
         self.results: list[Callable[[Any], Any] | None] = []
         self.processes_results = False
@@ -118,6 +126,21 @@ class _Prepared:
             for name in state.positiontup or ()
         )
         return state.statement, values
+
+    def bind_many(self, rows: Sequence[Mapping[str, Any]]) -> list[Sequence[Any]]:
+        if not self.direct or self.take is None:
+            return [self.bind(row) for row in rows]
+        take = self.take
+        if not self.converters:
+            return [take(row) for row in rows]
+        bound: list[Sequence[Any]] = []
+        for row in rows:
+            values = list(take(row))
+            for index, convert in self.converters:
+                if values[index] is not None:
+                    values[index] = convert(values[index])
+            bound.append(values)
+        return bound
 
     def bind(self, parameters: Mapping[str, Any] | None) -> tuple[Any, ...]:
         values = self.compiled.construct_params(dict(parameters or {}), _check=False)
@@ -170,7 +193,7 @@ class SqliteRunner:
             return
         prepared = self._prepare(statement, rows[0])
         try:
-            self.connection.executemany(prepared.sql, [prepared.bind(row) for row in rows])
+            self.connection.executemany(prepared.sql, prepared.bind_many(rows))
         except sqlite3.IntegrityError as exc:
             raise IntegrityError(prepared.sql, rows[0], exc) from exc
 

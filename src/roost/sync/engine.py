@@ -20,7 +20,8 @@ from roost.providers.contract import (
     RateLimited,
     TemporarilyUnavailable,
 )
-from roost.providers.records import Entity, to_wire
+from roost.providers.records import Entity
+from roost.providers.records.wire import top_level
 from roost.sync.events import announce_sync
 from roost.sync.mapping import ID_SPACE, finch_body
 from roost.sync.models import SyncRun
@@ -51,6 +52,11 @@ class SyncPlan:
     account: ProviderAccount
     entities: list[tuple[Entity | None, str | None]]  # (provider entity, Roost entity id)
     today: dt.date
+    initial: bool = False
+    # Payments whose statements failed to fetch in the live sync: fetched again regardless.
+    incomplete_payments: frozenset[str] = frozenset()
+    # Unchanged payments paid before this day keep their statements without a re-read.
+    statements_settled_before: dt.date | None = None
 
 
 @dataclass
@@ -84,6 +90,14 @@ async def begin(runtime: Runtime, connection_id: str, job_id: str | None) -> Syn
             .order_by(SyncRun.number.desc())
             .limit(1)
         )
+        live_stats = await session.scalar(
+            select(SyncRun.stats).where(SyncRun.connection_id == connection_id, SyncRun.number == live)
+        )
+    incomplete = frozenset(
+        str(error["payment_id"])
+        for error in (live_stats or {}).get("partial_errors", [])
+        if "payment_id" in error
+    )
     await discard_unfinished(runtime, connection_id, live)
     number = max(live, last or 0) + 1
     credentials = runtime.keyring.decrypt(connection.credentials_ciphertext, connection.id)
@@ -98,6 +112,14 @@ async def begin(runtime: Runtime, connection_id: str, job_id: str | None) -> Syn
     ] or [(None, None)]
     now = runtime.clock.now()
     async with runtime.database.writing() as session:
+        # Only the job holding the connection's sync dedupe key gets here, so a run still
+        # marked running is one whose worker died mid-sync (kill -9): its rows were discarded
+        # above; record it as failed instead of leaving it running forever.
+        await session.execute(
+            update(SyncRun)
+            .where(SyncRun.connection_id == connection_id, SyncRun.status == "running")
+            .values(status="failed", finished_at=now, error="interrupted: its worker stopped mid-sync")
+        )
         session.add(
             SyncRun(
                 id=identifiers.new_uuid(),
@@ -112,8 +134,17 @@ async def begin(runtime: Runtime, connection_id: str, job_id: str | None) -> Syn
         await session.execute(
             update(Connection).where(Connection.id == connection_id).values(last_sync_attempt_at=now)
         )
+    today = now.date()
     return SyncPlan(
-        connection_id, number, kinds_for(list(connection.products)), account, entities, now.date()
+        connection_id,
+        number,
+        kinds_for(list(connection.products)),
+        account,
+        entities,
+        today,
+        initial=live == 0,
+        incomplete_payments=incomplete,
+        statements_settled_before=today - dt.timedelta(days=runtime.settings.statement_refresh_days),
     )
 
 
@@ -133,7 +164,7 @@ class Sync:
 
     def _writer(self, kind: str) -> VersionedWriter:
         if kind not in self._writers:
-            changes = self.outcome.changes.setdefault(kind, KindChanges())
+            changes = self.outcome.changes.setdefault(kind, KindChanges(keep_ids=not self.plan.initial))
             self._writers[kind] = VersionedWriter(self.plan.connection_id, kind, self.plan.number, changes)
         return self._writers[kind]
 
@@ -185,7 +216,7 @@ class Sync:
         first = kind not in self._writers or parent_id is not None
         async for page in pages:
             await self._page(
-                kind, [to_wire(r) for r in page], make or default, parent_id=parent_id, load=first
+                kind, [top_level(r) for r in page], make or default, parent_id=parent_id, load=first
             )
             first = False
         if first:  # an empty listing still loads what is current, so deletions are seen
@@ -196,6 +227,13 @@ class Sync:
             reader = self.reader_for(entity)
             await self._organisation(reader, entity_id)
             await self._payroll(reader, entity_id)
+        if "pay_statement" in self.plan.kinds and "payment" in self._writers:
+            # A payment that disappeared takes its statements with it.
+            for payment_id in self._writers["payment"].missing():
+                async with self.runtime.database.statements() as runner:
+                    writer = self._writer("pay_statement")
+                    await writer.load_current(runner, payment_id)
+                    await writer.settle(runner)
         async with self.runtime.database.statements() as runner:
             for writer in self._writers.values():
                 await writer.close_missing(runner)
@@ -204,7 +242,7 @@ class Sync:
     async def _organisation(self, reader: ProviderReader, entity_id: str | None) -> None:
         kinds = self.plan.kinds
         if "company" in kinds:
-            company = to_wire(await reader.company())
+            company = top_level(await reader.company())
             await self._page(
                 "company",
                 [company],
@@ -220,7 +258,7 @@ class Sync:
             if kind in kinds:
                 await self._stream(kind, pages(), entity_id)
         if "pay_group" in kinds:
-            groups = [to_wire(g) for g in await reader.pay_groups()]
+            groups = [top_level(g) for g in await reader.pay_groups()]
             await self._page(
                 "pay_group",
                 groups,
@@ -231,7 +269,7 @@ class Sync:
             await self._benefits(reader, entity_id)
 
     async def _benefits(self, reader: ProviderReader, entity_id: str | None) -> None:
-        benefits = [to_wire(b) for b in await reader.benefits()]
+        benefits = [top_level(b) for b in await reader.benefits()]
         await self._page(
             "benefit",
             benefits,
@@ -259,16 +297,33 @@ class Sync:
         if "payment" not in self.plan.kinds:
             return
         start = dt.date(self.plan.today.year - 1, 1, 1)
-        payments: list[str] = []
+        payments: list[tuple[str, dt.date | None]] = []
 
         def payment_row(wire: dict[str, Any]) -> Row:
-            payments.append(wire["source_id"])
-            return self._row("payment", wire, entity_id, on_date=dt.date.fromisoformat(wire["pay_date"]))
+            payments.append((wire["source_id"], wire["pay_date"]))
+            return self._row("payment", wire, entity_id, on_date=wire["pay_date"])
 
         await self._stream("payment", reader.payments(start, self.plan.today), entity_id, payment_row)
         if "pay_statement" in self.plan.kinds:
-            for source_id in payments:
-                await self._statements(reader, source_id, entity_id)
+            for source_id, pay_date in payments:
+                if not self._statements_settled(source_id, pay_date):
+                    await self._statements(reader, source_id, entity_id)
+
+    def _statements_settled(self, payment_source_id: str, pay_date: dt.date | None) -> bool:
+        """Whether a payment's live statements can stand without reading them again: the
+        payment is unchanged since the live sync, paid before the refresh window, and its
+        statements were fetched in full last time. Paid payroll is history; re-reading a year
+        of statements on every daily sync would cost far more than everything else."""
+        payment_id = self.ids.roost_id("payment", payment_source_id)
+        settled_before = self.plan.statements_settled_before
+        return (
+            not self.plan.initial
+            and settled_before is not None
+            and pay_date is not None
+            and pay_date < settled_before
+            and payment_id in self._writer("payment").unchanged
+            and payment_id not in self.plan.incomplete_payments
+        )
 
     async def _statements(
         self, reader: ProviderReader, payment_source_id: str, entity_id: str | None
@@ -297,6 +352,8 @@ class Sync:
             async with self.runtime.database.statements() as runner:
                 await writer.load_current(runner, payment_id)
             writer.keep_prefix(f"{payment_id}:")
+        async with self.runtime.database.statements() as runner:
+            await writer.settle(runner)
 
 
 async def complete(runtime: Runtime, plan: SyncPlan, outcome: SyncOutcome, job_id: str | None = None) -> None:
@@ -305,10 +362,7 @@ async def complete(runtime: Runtime, plan: SyncPlan, outcome: SyncOutcome, job_i
     result = "partial_error" if outcome.partial_errors else "success"
     stats = {
         "rows_written": outcome.rows_written,
-        "changes": {
-            kind: {"created": len(c.created), "updated": len(c.updated), "deleted": len(c.deleted)}
-            for kind, c in outcome.changes.items()
-        },
+        "changes": {kind: dict(c.counts) for kind, c in outcome.changes.items()},
         "partial_errors": outcome.partial_errors,
     }
     async with runtime.database.writing() as session:

@@ -19,14 +19,15 @@ _LIST_REFERENCE_KINDS = {
 
 IdLookup = Callable[[str, str], str]
 
-# The id space of each record kind's own source id: a person is one id across kinds.
+# The id space of each record kind's own source id: a person is one id across kinds. Pay
+# statements have no id of their own in Finch (they are a payment's, per individual), so none
+# is minted for them: a year of statements would otherwise mean a mapping row per statement.
 ID_SPACE = {
     "company": "company",
     "directory": "individual",
     "individual": "individual",
     "employment": "individual",
     "payment": "payment",
-    "pay_statement": "pay_statement",
     "pay_group": "pay_group",
     "benefit": "benefit",
     "document": "document",
@@ -40,6 +41,8 @@ def finch_body(kind: str, wire: dict[str, Any], roost_id: IdLookup) -> dict[str,
         if key == "entity_source_id":
             continue
         if key == "source_id":
+            if kind not in ID_SPACE:
+                continue
             body["benefit_id" if kind == "benefit" else "id"] = roost_id(ID_SPACE[kind], value)
             if kind == "employment":
                 body["source_id"] = value  # Finch's Employment keeps the provider's own id

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -14,6 +13,7 @@ from sqlalchemy import Table, and_, bindparam, select
 from roost.core import identifiers
 from roost.core.runtime import Runtime
 from roost.core.statements import StatementRunner
+from roost.providers.records.wire import encode
 from roost.sync.models import DataRecord, IdMapping
 
 _records = cast(Table, DataRecord.__table__)
@@ -81,13 +81,25 @@ class Row:
 
 @dataclass
 class KindChanges:
+    """What one sync changed in one kind. The ids drive webhooks; an initial sync announces
+    itself with one event instead, so it keeps counts only (``keep_ids=False``) and a large
+    first sync does not hold every new id in memory."""
+
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    keep_ids: bool = True
+    counts: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "deleted": 0})
+
+    def add(self, action: str, roost_ids: Iterable[str]) -> None:
+        ids = list(roost_ids)
+        self.counts[action] += len(ids)
+        if self.keep_ids:
+            getattr(self, action).extend(ids)
 
     @property
     def rows_written(self) -> int:
-        return len(self.created) + len(self.updated) + len(self.deleted)
+        return sum(self.counts.values())
 
 
 class VersionedWriter:
@@ -100,6 +112,9 @@ class VersionedWriter:
         self.changes = changes
         self._current: dict[str, tuple[int, str]] = {}
         self._seen: set[str] = set()
+        # Records whose content did not change in this sync (the engine skips re-reading
+        # the children of unchanged payments).
+        self.unchanged: set[str] = set()
 
     async def load_current(self, runner: StatementRunner, parent_id: str | None = None) -> None:
         parameters = {"connection_id": self.connection_id, "kind": self.kind}
@@ -112,18 +127,21 @@ class VersionedWriter:
     async def write(self, runner: StatementRunner, rows: Iterable[Row]) -> None:
         inserts: list[dict[str, Any]] = []
         closes: list[dict[str, Any]] = []
+        created: list[str] = []
+        updated: list[str] = []
         for row in rows:
-            text = json.dumps(row.body, separators=(",", ":"), ensure_ascii=False)
-            digest = hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+            encoded = encode(row.body)
+            digest = hashlib.md5(encoded, usedforsecurity=False).hexdigest()
             self._seen.add(row.roost_id)
             current = self._current.get(row.roost_id)
             if current is not None and current[1] == digest:
+                self.unchanged.add(row.roost_id)
                 continue
             if current is None:
-                self.changes.created.append(row.roost_id)
+                created.append(row.roost_id)
             else:
                 closes.append({"target_pk": current[0], "closed_at": self.number})
-                self.changes.updated.append(row.roost_id)
+                updated.append(row.roost_id)
             inserts.append(
                 {
                     "connection_id": self.connection_id,
@@ -133,7 +151,7 @@ class VersionedWriter:
                     "entity_id": row.entity_id,
                     "sort_key": row.sort_key,
                     "on_date": row.on_date,
-                    "body": text,
+                    "body": encoded.decode(),
                     "body_hash": digest,
                     "valid_from": self.number,
                     "valid_to": None,
@@ -141,19 +159,33 @@ class VersionedWriter:
             )
         await runner.execute_many(_CLOSE_RECORD, closes)
         await runner.execute_many(_INSERT_RECORD, inserts)
+        self.changes.add("created", created)
+        self.changes.add("updated", updated)
 
     def keep_prefix(self, prefix: str) -> None:
         """Treat current rows whose id starts with ``prefix`` as seen (their source failed)."""
         self._seen.update(roost_id for roost_id in self._current if roost_id.startswith(prefix))
 
+    def missing(self) -> list[str]:
+        """Current records this sync has not seen (so far)."""
+        return [roost_id for roost_id in self._current if roost_id not in self._seen]
+
     async def close_missing(self, runner: StatementRunner) -> None:
         missing = [
             (pk, roost_id) for roost_id, (pk, _hash) in self._current.items() if roost_id not in self._seen
         ]
-        self.changes.deleted.extend(roost_id for _pk, roost_id in missing)
+        self.changes.add("deleted", (roost_id for _pk, roost_id in missing))
         await runner.execute_many(
             _CLOSE_RECORD, [{"target_pk": pk, "closed_at": self.number} for pk, _ in missing]
         )
+
+    async def settle(self, runner: StatementRunner) -> None:
+        """Close what is missing now and forget what was tracked: children are synced one
+        parent at a time, so nothing of a finished parent needs to stay in memory."""
+        await self.close_missing(runner)
+        self._current.clear()
+        self._seen.clear()
+        self.unchanged.clear()
 
 
 async def discard_unfinished(runtime: Runtime, connection_id: str, live: int) -> None:
