@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import String, Table, and_, bindparam, func, or_, select
@@ -24,29 +25,43 @@ _LIVE = and_(
 _PAGE = (
     select(_r.c.body)
     .where(_LIVE)
-    .order_by(_r.c.sort_key)
+    .order_by(_r.c.sort_key, _r.c.pk)
     .limit(bindparam("limit"))
     .offset(bindparam("offset"))
 )
 _COUNT = select(func.count()).select_from(_r).where(_LIVE)
+# Versions written by different syncs can share a sort key, so listings break ties by pk
+# (the table's rowid on SQLite, which every index carries) to be stable from page to page.
+_SORT_KEYS = select(_r.c.sort_key, _r.c.pk).where(_LIVE).order_by(_r.c.sort_key, _r.c.pk)
+_PAGE_FROM = (
+    select(_r.c.body)
+    .where(
+        _LIVE,
+        _r.c.sort_key >= bindparam("from_key"),
+        or_(_r.c.sort_key > bindparam("from_key"), _r.c.pk >= bindparam("from_pk")),
+    )
+    .order_by(_r.c.sort_key, _r.c.pk)
+    .limit(bindparam("limit"))
+    .offset(bindparam("skip"))
+)
 _BY_IDS = select(_r.c.roost_id, _r.c.body).where(_LIVE, _r.c.roost_id.in_(bindparam("ids", expanding=True)))
 _BY_PARENT = (
     select(_r.c.body)
     .where(_LIVE, _r.c.parent_id == bindparam("parent_id"))
-    .order_by(_r.c.sort_key)
+    .order_by(_r.c.sort_key, _r.c.pk)
     .limit(bindparam("limit"))
     .offset(bindparam("offset"))
 )
 _COUNT_PARENT = select(func.count()).select_from(_r).where(_LIVE, _r.c.parent_id == bindparam("parent_id"))
 _ALL_OF_PARENT = (
-    select(_r.c.body).where(_LIVE, _r.c.parent_id == bindparam("parent_id")).order_by(_r.c.sort_key)
+    select(_r.c.body).where(_LIVE, _r.c.parent_id == bindparam("parent_id")).order_by(_r.c.sort_key, _r.c.pk)
 )
 _BETWEEN = (
     select(_r.c.body)
     .where(_LIVE, _r.c.on_date >= bindparam("start"), _r.c.on_date <= bindparam("end"))
-    .order_by(_r.c.on_date, _r.c.sort_key)
+    .order_by(_r.c.on_date, _r.c.sort_key, _r.c.pk)
 )
-_ALL = select(_r.c.body).where(_LIVE).order_by(_r.c.sort_key)
+_ALL = select(_r.c.body).where(_LIVE).order_by(_r.c.sort_key, _r.c.pk)
 
 
 def _params(context: EmployerContext, kind: str, **extra: Any) -> dict[str, Any]:
@@ -59,23 +74,50 @@ def _params(context: EmployerContext, kind: str, **extra: Any) -> dict[str, Any]
     }
 
 
-# Counts only change when a sync switches the live number, so they are cached by it.
-_COUNTS: OrderedDict[tuple[str, str, int, str | None], int] = OrderedDict()
-_COUNTS_KEPT = 4096
+@dataclass(frozen=True)
+class _Marks:
+    """Every ``STRIDE``-th sort key of one live listing, and its length.
+
+    ``LIMIT … OFFSET n`` makes the database step over n index entries: 1 ms at offset 9,900
+    on SQLite, most of a directory request. With a mark every ``STRIDE`` rows a page seeks to
+    the nearest mark and skips fewer than ``STRIDE``. The rows live at one sync number never
+    change (a later sync writes newer versions and switches the number), so the marks are
+    cached by that number, like the count.
+    """
+
+    total: int
+    keys: tuple[tuple[str, int], ...]
+
+
+_STRIDE = 100
+_MARKS: OrderedDict[tuple[str, str, int, str | None], _Marks] = OrderedDict()
+_MARKS_KEPT = 1024
+
+
+async def _marks(runner: StatementRunner, context: EmployerContext, kind: str) -> _Marks:
+    key = (context.connection_id, kind, context.live, context.entity_id)
+    marks = _MARKS.get(key)
+    if marks is None:
+        sort_keys = await runner.tuples(_SORT_KEYS, _params(context, kind))
+        marks = _MARKS[key] = _Marks(len(sort_keys), tuple((row[0], row[1]) for row in sort_keys[::_STRIDE]))
+        if len(_MARKS) > _MARKS_KEPT:
+            _MARKS.popitem(last=False)
+    return marks
 
 
 async def page(
     runner: StatementRunner, context: EmployerContext, kind: str, limit: int, offset: int
 ) -> tuple[list[str], int]:
     """Raw JSON bodies of one page, and the total count (Finch's ``paging.count``)."""
-    rows = await runner.tuples(_PAGE, _params(context, kind, limit=limit, offset=offset))
-    key = (context.connection_id, kind, context.live, context.entity_id)
-    total = _COUNTS.get(key)
-    if total is None:
-        total = _COUNTS[key] = int(await runner.scalar(_COUNT, _params(context, kind)) or 0)
-        if len(_COUNTS) > _COUNTS_KEPT:
-            _COUNTS.popitem(last=False)
-    return [row[0] for row in rows], total
+    marks = await _marks(runner, context, kind)
+    if offset >= marks.total:
+        return [], marks.total
+    from_key, from_pk = marks.keys[offset // _STRIDE]
+    parameters = _params(
+        context, kind, limit=limit, from_key=from_key, from_pk=from_pk, skip=offset % _STRIDE
+    )
+    rows = await runner.tuples(_PAGE_FROM, parameters)
+    return [row[0] for row in rows], marks.total
 
 
 async def by_ids(
