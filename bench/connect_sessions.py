@@ -1,7 +1,8 @@
 """Benchmark: POST /connect/sessions throughput, Roost vs a bare FastAPI endpoint.
 
 Both servers run as single uvicorn processes with identical settings (uvloop, httptools,
-no access log) on loopback; the same load generator sends the same JSON bodies to each.
+no access log) on loopback; the same load generator sends the same JSON bodies to each, in
+alternating rounds so that bursts of other work on the machine hit both alike.
 Roost writes a staged connection, a session and an attempt record per request on SQLite.
 Target (issue #2): Roost >= 0.4 x the bare endpoint.
 
@@ -11,18 +12,19 @@ Target (issue #2): Roost >= 0.4 x the bare endpoint.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import base64
 import json
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from loadgen import LoadResult, json_post, run_load
-from servers import uvicorn_process
+from loadgen import Target, interleaved, json_post, report
+from servers import cpu_seconds, uvicorn_process
 
 
 def body(number: int) -> bytes:
@@ -64,20 +66,12 @@ def create_application(env: dict[str, str]) -> str:
     return base64.b64encode(f"{created['client_id']}:{created['client_secret']}".encode()).decode()
 
 
-def measure(port: int, headers: dict[str, str], args: argparse.Namespace, offset: int) -> LoadResult:
+def requester(headers: dict[str, str]) -> Callable[[int], bytes]:
+    # Every request names a new customer: each one creates a session.
     def request(number: int) -> bytes:
-        return json_post("/connect/sessions", body(offset + number), headers)
+        return json_post("/connect/sessions", body(number), headers)
 
-    asyncio.run(run_load("127.0.0.1", port, request, connections=args.connections, total=args.requests // 10))
-    return asyncio.run(
-        run_load(
-            "127.0.0.1",
-            port,
-            lambda n: request(n + args.requests),
-            connections=args.connections,
-            total=args.requests,
-        )
-    )
+    return request
 
 
 def main() -> None:
@@ -98,18 +92,22 @@ def main() -> None:
             [sys.executable, "-m", "roost.cli.main", "migrate"], env=env, check=True, capture_output=True
         )
         auth = {"Authorization": f"Basic {create_application(env)}"}
-        with uvicorn_process("bare_sessions_app:app", env) as port:
-            bare = measure(port, {}, args, 0)
-        with uvicorn_process("roost.app:create_app_from_environment", env, factory=True) as port:
-            roost = measure(port, auth, args, 1_000_000)
-    print(f"{'server':<28}{'requests':>10}{'seconds':>10}{'req/s':>10}  statuses")
-    for name, result in (("bare FastAPI (parse only)", bare), ("Roost POST /connect/sessions", roost)):
-        print(
-            f"{name:<28}{result.requests:>10}{result.seconds:>10.2f}{result.rate:>10.0f}  {result.statuses}"
-        )
-    ratio = roost.rate / bare.rate
-    print(f"ratio Roost/bare = {ratio:.2f}  (target >= 0.40: {'met' if ratio >= 0.4 else 'NOT met'})")
-    if roost.statuses != {201: args.requests}:
+        with (
+            uvicorn_process("bare_sessions_app:app", env) as bare_port,
+            uvicorn_process("roost.app:create_app_from_environment", env, factory=True) as port,
+        ):
+            results = interleaved(
+                {
+                    "roost": Target(port, requester(auth), partial(cpu_seconds, port)),
+                    "bare": Target(bare_port, requester({}), partial(cpu_seconds, bare_port)),
+                },
+                total=args.requests,
+                connections=args.connections,
+                warmup=args.requests // 10,
+            )
+    roost, bare = results["roost"], results["bare"]
+    report(bare, roost, "bare FastAPI (parse only)", "Roost POST /connect/sessions", 0.4)
+    if roost.statuses != {201: roost.requests}:
         sys.exit("Roost answered something other than 201: the measurement is invalid")
 
 

@@ -2,7 +2,8 @@
 
 The bare endpoint is FastAPI returning a constant JSON body of the same size as Roost's
 answer; both run as single uvicorn processes with the same settings, measured in the same
-run with the same load generator. Target (issue #5): Roost >= 0.5 x the bare endpoint.
+run with the same load generator, in alternating rounds (bench/loadgen.py).
+Target (issue #5): Roost >= 0.5 x the bare endpoint.
 
     .venv/bin/python bench/employer_directory.py [--employees 10000] [--requests 3000]
 """
@@ -14,6 +15,8 @@ import asyncio
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -21,8 +24,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import fixtures
-from loadgen import LoadResult, get, run_load
-from servers import uvicorn_process
+from loadgen import Target, get, interleaved, report
+from servers import cpu_seconds, uvicorn_process
 
 HERE = Path(__file__).resolve()
 
@@ -35,14 +38,13 @@ async def build(db: str, employees: int) -> str:
     return token
 
 
-def measure(port: int, headers: dict[str, str], requests: int, employees: int) -> LoadResult:
+def requester(headers: dict[str, str], employees: int) -> Callable[[int], bytes]:
     def request(number: int) -> bytes:
         return get(
             f"/employer/directory?limit=100&offset={(number * 100) % max(1, employees - 100)}", headers
         )
 
-    asyncio.run(run_load("127.0.0.1", port, request, connections=8, total=requests // 10))
-    return asyncio.run(run_load("127.0.0.1", port, request, connections=8, total=requests))
+    return request
 
 
 def main() -> None:
@@ -85,16 +87,23 @@ def main() -> None:
             )
             assert sample.status_code == 200, sample.text
             Path(env["BENCH_BODY_FILE"]).write_bytes(sample.content)
-            roost = measure(port, auth, args.requests, args.employees)
-        with uvicorn_process("bare_constant_app:app", env) as port:
-            bare = measure(port, {}, args.requests, args.employees)
+            with uvicorn_process("bare_constant_app:app", env) as bare_port:
+                results = interleaved(
+                    {
+                        "roost": Target(port, requester(auth, args.employees), partial(cpu_seconds, port)),
+                        "bare": Target(
+                            bare_port, requester({}, args.employees), partial(cpu_seconds, bare_port)
+                        ),
+                    },
+                    total=args.requests,
+                    connections=8,
+                    warmup=args.requests // 10,
+                )
+    roost, bare = results["roost"], results["bare"]
     print(
         f"GET /employer/directory?limit=100 on {args.employees:,} employees ({len(sample.content):,} bytes)"
     )
-    for name, result in (("bare FastAPI, constant body", bare), ("Roost", roost)):
-        print(f"  {name:<28}{result.rate:>8.0f} req/s  {result.statuses}")
-    ratio = roost.rate / bare.rate
-    print(f"  ratio Roost/bare = {ratio:.2f}  (target >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})")
+    report(bare, roost, "bare FastAPI, constant body", "Roost", 0.5)
 
 
 if __name__ == "__main__":

@@ -9,8 +9,22 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
+
+# Port -> pid of each running server, for cpu_seconds().
+_PIDS: dict[int, int] = {}
+
+
+def cpu_seconds(port: int) -> float:
+    """CPU time (user + system) the server on ``port`` has used so far.
+
+    Requests per CPU second is a server's throughput on a core of its own; unlike requests
+    per wall-clock second it does not drop when other work on a busy machine takes the CPU.
+    """
+    fields = Path(f"/proc/{_PIDS[port]}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -43,6 +57,7 @@ def uvicorn_process(app: str, env: dict[str, str], *, factory: bool = False) -> 
     if factory:
         command.append("--factory")
     process = subprocess.Popen(command, env={**os.environ, **env})
+    _PIDS[port] = process.pid
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -55,5 +70,6 @@ def uvicorn_process(app: str, env: dict[str, str], *, factory: bool = False) -> 
                 time.sleep(0.1)
         yield port
     finally:
+        _PIDS.pop(port, None)
         process.terminate()
         process.wait(timeout=15)

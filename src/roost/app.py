@@ -25,6 +25,7 @@ from roost.core.middleware import BodyGuardMiddleware, RequestContextMiddleware
 from roost.core.runtime import Runtime
 from roost.demo.views import router as demo_router
 from roost.forwarding.routes import router as forwarding_router
+from roost.hris.hot import routes as hot_routes
 from roost.hris.routes import router as employer_router
 from roost.jobs.handlers import job_handlers
 from roost.jobs.routes import router as jobs_router
@@ -103,6 +104,8 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     )
     app.state.runtime = runtime
     install_error_handlers(app)
+    # Ahead of every router: see roost.hris.hot for why the directory has its own route.
+    app.router.routes[:0] = hot_routes
     app.include_router(connect_router)
     app.include_router(auth_router)
     app.include_router(employer_router)

@@ -88,3 +88,37 @@ async def test_pages_stay_exact_when_versions_from_several_syncs_are_live(
     await resync(runtime, company["connection_id"])
     after = await assert_pages_add_up(api, company)
     assert set(before) < set(after) and len(after) == len(before) + 1
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"limit": 0}, "limit"),
+        ({"limit": 10_001}, "limit"),
+        ({"limit": "ten"}, "limit"),
+        ({"offset": -1}, "offset"),
+    ],
+)
+async def test_bad_paging_parameters_answer_in_finch_form(
+    api: httpx.AsyncClient, company: dict[str, Any], query: dict[str, Any], field: str
+) -> None:
+    response = await api.get("/employer/directory", params=query, headers=bearer(company))
+    assert response.status_code == 400
+    body = response.json()
+    assert body["name"] == "bad_request" and body["finch_code"] == "invalid_request"
+    assert body["message"].startswith(f"{field}:") and body["context"] == {"fields": [field]}
+    assert response.headers["finch-request-id"]
+
+
+async def test_the_directory_checks_token_and_scope_before_paging(
+    api: httpx.AsyncClient, runtime: Runtime, company: dict[str, Any]
+) -> None:
+    anonymous = await api.get("/employer/directory", params={"limit": 0})
+    assert anonymous.status_code == 401 and anonymous.json()["name"] == "unauthorized_request_error"
+    forged = await api.get("/employer/directory", headers={"Authorization": "Bearer not-a-token"})
+    assert forged.status_code == 401 and forged.json()["name"] == "invalid_token_error"
+    creds: Credentials = await make_application(runtime, type="sandbox")
+    payroll_only = await create(api, creds, employee_size=3, products=["payment"])
+    await run_jobs(runtime)
+    refused = await api.get("/employer/directory", headers=bearer(payroll_only))
+    assert refused.status_code == 403 and refused.json()["name"] == "insufficient_scope_error"

@@ -22,25 +22,16 @@ _LIVE = and_(
     or_(_r.c.valid_to.is_(None), _r.c.valid_to > bindparam("live")),
     or_(bindparam("entity_id", type_=String()).is_(None), _r.c.entity_id == bindparam("entity_id")),
 )
-_PAGE = (
-    select(_r.c.body)
-    .where(_LIVE)
-    .order_by(_r.c.sort_key, _r.c.pk)
-    .limit(bindparam("limit"))
-    .offset(bindparam("offset"))
-)
-_COUNT = select(func.count()).select_from(_r).where(_LIVE)
-# Versions written by different syncs can share a sort key, so listings break ties by pk
-# (the table's rowid on SQLite, which every index carries) to be stable from page to page.
-_SORT_KEYS = select(_r.c.sort_key, _r.c.pk).where(_LIVE).order_by(_r.c.sort_key, _r.c.pk)
+# Sort keys are unique within a live listing (position, then sync number: see the sync
+# engine), so ordering by them alone is stable from page to page and follows the index.
+_SORT_KEYS = select(_r.c.sort_key).where(_LIVE).order_by(_r.c.sort_key)
 _PAGE_FROM = (
     select(_r.c.body)
     .where(
         _LIVE,
         _r.c.sort_key >= bindparam("from_key"),
-        or_(_r.c.sort_key > bindparam("from_key"), _r.c.pk >= bindparam("from_pk")),
     )
-    .order_by(_r.c.sort_key, _r.c.pk)
+    .order_by(_r.c.sort_key)
     .limit(bindparam("limit"))
     .offset(bindparam("skip"))
 )
@@ -48,20 +39,20 @@ _BY_IDS = select(_r.c.roost_id, _r.c.body).where(_LIVE, _r.c.roost_id.in_(bindpa
 _BY_PARENT = (
     select(_r.c.body)
     .where(_LIVE, _r.c.parent_id == bindparam("parent_id"))
-    .order_by(_r.c.sort_key, _r.c.pk)
+    .order_by(_r.c.sort_key)
     .limit(bindparam("limit"))
     .offset(bindparam("offset"))
 )
 _COUNT_PARENT = select(func.count()).select_from(_r).where(_LIVE, _r.c.parent_id == bindparam("parent_id"))
 _ALL_OF_PARENT = (
-    select(_r.c.body).where(_LIVE, _r.c.parent_id == bindparam("parent_id")).order_by(_r.c.sort_key, _r.c.pk)
+    select(_r.c.body).where(_LIVE, _r.c.parent_id == bindparam("parent_id")).order_by(_r.c.sort_key)
 )
 _BETWEEN = (
     select(_r.c.body)
     .where(_LIVE, _r.c.on_date >= bindparam("start"), _r.c.on_date <= bindparam("end"))
-    .order_by(_r.c.on_date, _r.c.sort_key, _r.c.pk)
+    .order_by(_r.c.on_date, _r.c.sort_key)
 )
-_ALL = select(_r.c.body).where(_LIVE).order_by(_r.c.sort_key, _r.c.pk)
+_ALL = select(_r.c.body).where(_LIVE).order_by(_r.c.sort_key)
 
 
 def _params(context: EmployerContext, kind: str, **extra: Any) -> dict[str, Any]:
@@ -86,7 +77,7 @@ class _Marks:
     """
 
     total: int
-    keys: tuple[tuple[str, int], ...]
+    keys: tuple[str, ...]
 
 
 _STRIDE = 100
@@ -99,7 +90,7 @@ async def _marks(runner: StatementRunner, context: EmployerContext, kind: str) -
     marks = _MARKS.get(key)
     if marks is None:
         sort_keys = await runner.tuples(_SORT_KEYS, _params(context, kind))
-        marks = _MARKS[key] = _Marks(len(sort_keys), tuple((row[0], row[1]) for row in sort_keys[::_STRIDE]))
+        marks = _MARKS[key] = _Marks(len(sort_keys), tuple(row[0] for row in sort_keys[::_STRIDE]))
         if len(_MARKS) > _MARKS_KEPT:
             _MARKS.popitem(last=False)
     return marks
@@ -112,10 +103,8 @@ async def page(
     marks = await _marks(runner, context, kind)
     if offset >= marks.total:
         return [], marks.total
-    from_key, from_pk = marks.keys[offset // _STRIDE]
-    parameters = _params(
-        context, kind, limit=limit, from_key=from_key, from_pk=from_pk, skip=offset % _STRIDE
-    )
+    from_key = marks.keys[offset // _STRIDE]
+    parameters = _params(context, kind, limit=limit, from_key=from_key, skip=offset % _STRIDE)
     rows = await runner.tuples(_PAGE_FROM, parameters)
     return [row[0] for row in rows], marks.total
 

@@ -175,7 +175,9 @@ class Sync:
         return Row(
             roost_id=str(roost_id),
             body=body,
-            sort_key=f"{self._order[kind]:012d}",
+            # Position, then sync number: versions from different syncs that are live together
+            # never tie, so listings page by sort key alone (see roost.hris.store).
+            sort_key=f"{self._order[kind]:012d}{self.plan.number:08d}",
             entity_id=entity_id,
             **extra,
         )
