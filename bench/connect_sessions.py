@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -86,7 +87,10 @@ def main() -> None:
             "ROOST_DATABASE_URL": f"sqlite+aiosqlite:///{workdir}/bench.db",
             "ROOST_SECRET_KEY": "bench-key",
             "ROOST_LOG_LEVEL": "WARNING",
-            "PYTHONPATH": str(Path(__file__).resolve().parent),
+            # Keep a caller's PYTHONPATH: it may point the servers at another checkout.
+            "PYTHONPATH": str(Path(__file__).resolve().parent)
+            + os.pathsep
+            + os.environ.get("PYTHONPATH", ""),
         }
         subprocess.run(
             [sys.executable, "-m", "roost.cli.main", "migrate"], env=env, check=True, capture_output=True

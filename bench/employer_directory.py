@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import subprocess
 import sys
 import tempfile
@@ -77,7 +78,8 @@ def main() -> None:
             "ROOST_LOG_LEVEL": "WARNING",
             "ROOST_EMBEDDED_WORKER": "false",
             "ROOST_ENCRYPTION_KEY_FILE": f"{workdir}/enc.key",
-            "PYTHONPATH": str(HERE.parent),
+            # Keep a caller's PYTHONPATH: it may point the servers at another checkout.
+            "PYTHONPATH": str(HERE.parent) + os.pathsep + os.environ.get("PYTHONPATH", ""),
             "BENCH_BODY_FILE": f"{workdir}/body.json",
         }
         auth = {"Authorization": f"Bearer {token}"}

@@ -14,6 +14,7 @@ from roost import __version__
 from roost.applications.credential_cache import CredentialCache
 from roost.applications.routes import router as admin_router
 from roost.auth.routes import router as auth_router
+from roost.connect.hot import routes as hot_session_routes
 from roost.connect.routes import router as connect_router
 from roost.connect.views import router as connect_views
 from roost.connections.service import store_account
@@ -25,7 +26,7 @@ from roost.core.middleware import BodyGuardMiddleware, RequestContextMiddleware
 from roost.core.runtime import Runtime
 from roost.demo.views import router as demo_router
 from roost.forwarding.routes import router as forwarding_router
-from roost.hris.hot import routes as hot_routes
+from roost.hris.hot import routes as hot_directory_routes
 from roost.hris.routes import router as employer_router
 from roost.jobs.handlers import job_handlers
 from roost.jobs.routes import router as jobs_router
@@ -104,8 +105,9 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     )
     app.state.runtime = runtime
     install_error_handlers(app)
-    # Ahead of every router: see roost.hris.hot for why the directory has its own route.
-    app.router.routes[:0] = hot_routes
+    # Ahead of every router: the two hottest endpoints have lean routes of their own (see
+    # roost.hris.hot and roost.connect.hot for why).
+    app.router.routes[:0] = [*hot_session_routes, *hot_directory_routes]
     app.include_router(connect_router)
     app.include_router(auth_router)
     app.include_router(employer_router)

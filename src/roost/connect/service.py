@@ -98,7 +98,8 @@ async def create_session(
     rules.check_recordkeeping(request.recordkeeping, products)
     for _ in range(_MAX_ROUNDS):
         try:
-            async with runtime.database.statements() as connection:
+            # Grouped: concurrent creations share one SQLite COMMIT (roost.core.database).
+            async with runtime.database.grouped_statements() as connection:
                 session_id = await _create_or_refresh(runtime, connection, application, request, products)
             return SessionCreated(session_id=session_id, connect_url=connect_url(runtime, session_id))
         except (IntegrityError, _LostRace):

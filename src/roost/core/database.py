@@ -107,6 +107,24 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+class _CommitGroup:
+    """Short write transactions of concurrent requests that share one SQLite COMMIT.
+
+    On SQLite a COMMIT (appending the transaction's pages to the WAL) costs more than the
+    few statements that create a Connect session. Requests that are ready at the same time
+    run one after the other inside one transaction, each in its own SAVEPOINT (so one
+    failing member rolls back alone), and all answer only after the shared COMMIT: nobody
+    is told "created" before it is durable.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.done: asyncio.Future[None] = loop.create_future()
+        self.open = True
+        self.members = 0
+        self.active = 0
+        self.idle = asyncio.Event()
+
+
 class Database:
     """The engine plus the two kinds of unit of work services use."""
 
@@ -124,6 +142,8 @@ class Database:
         self._sqlite_reader: sqlite3.Connection | None = None
         self._read_lock = asyncio.Lock() if self.is_sqlite else None
         self._prepared: dict[Any, Any] = {}
+        self._group: _CommitGroup | None = None
+        self._group_tasks: set[asyncio.Task[None]] = set()
 
     @asynccontextmanager
     async def writing(self) -> AsyncIterator[AsyncSession]:
@@ -173,6 +193,89 @@ class Database:
                 raw.execute("ROLLBACK")
                 raise
             raw.execute("COMMIT")
+
+    @asynccontextmanager
+    async def grouped_statements(self) -> AsyncIterator[StatementRunner]:
+        """Like :meth:`statements`, but the transaction may share its COMMIT with concurrent
+        ones (see :class:`_CommitGroup`); it returns once that COMMIT is done.
+
+        For short, hot write transactions only: the body must not call :meth:`statements`
+        or :meth:`writing` itself (the group holds the write lock), and while it awaits
+        anything but the runner, the group waits for it.
+        """
+        if self._write_lock is None:
+            async with self.statements() as runner:
+                yield runner
+            return
+        group = self._group
+        if group is None or not group.open:
+            group = await self._open_group()
+        raw = self._fast_connection()
+        group.members += 1
+        group.active += 1
+        savepoint = f"member_{group.members}"
+        raw.execute(f"SAVEPOINT {savepoint}")
+        try:
+            yield SqliteRunner(raw, self.engine.dialect, self._prepared)
+        except BaseException:
+            raw.execute(f"ROLLBACK TO {savepoint}")
+            raw.execute(f"RELEASE {savepoint}")
+            raise
+        else:
+            raw.execute(f"RELEASE {savepoint}")
+        finally:
+            group.active -= 1
+            if not group.active:
+                group.idle.set()
+        # Shielded: a member cancelled while waiting (its client went away) must not stop
+        # the COMMIT the other members wait for; the commit runs in its own task anyway.
+        await asyncio.shield(group.done)
+
+    async def _open_group(self) -> _CommitGroup:
+        assert self._write_lock is not None
+        await self._write_lock.acquire()
+        group = self._group
+        if group is not None and group.open:  # another request opened one while we waited
+            self._write_lock.release()
+            return group
+        try:
+            self._fast_connection().execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._write_lock.release()
+            raise
+        loop = asyncio.get_running_loop()
+        group = self._group = _CommitGroup(loop)
+        task = loop.create_task(self._commit_group(group))
+        self._group_tasks.add(task)  # a reference, so the task is not collected mid-flight
+        task.add_done_callback(self._group_tasks.discard)
+        return group
+
+    async def _commit_group(self, group: _CommitGroup) -> None:
+        assert self._write_lock is not None
+        raw = self._fast_connection()
+        try:
+            # One turn of the event loop: requests that are ready join this transaction.
+            await asyncio.sleep(0)
+            while group.active:
+                group.idle.clear()
+                await group.idle.wait()
+            group.open = False
+            self._group = None
+            raw.execute("COMMIT")
+        except BaseException as exc:
+            group.open = False
+            if self._group is group:
+                self._group = None
+            if raw.in_transaction:
+                raw.execute("ROLLBACK")
+            group.done.set_exception(exc if isinstance(exc, Exception) else RuntimeError("commit cancelled"))
+            group.done.exception()  # retrieved: members that were cancelled never await it
+            if not isinstance(exc, Exception):
+                raise
+        else:
+            group.done.set_result(None)
+        finally:
+            self._write_lock.release()
 
     @asynccontextmanager
     async def reading_statements(self) -> AsyncIterator[StatementRunner]:
