@@ -57,7 +57,8 @@ PG_SCHEMA = os.environ.get("ROOST_TEST_PG_SCHEMA", "")
 
 def _postgres_schema_url(schema: str) -> str:
     _reset_postgres(schema)
-    return POSTGRES_URL + f"?options=-csearch_path%3D{schema}"
+    # Quoted like the CREATE SCHEMA below: unquoted, PostgreSQL would fold "hD" to "hd".
+    return POSTGRES_URL + f"?options=-csearch_path%3D%22{schema}%22"
 
 
 def _reset_postgres(schema: str) -> None:

@@ -23,6 +23,7 @@ from roost.core.database import Database
 from roost.core.errors import install_error_handlers
 from roost.core.logging import configure_logging
 from roost.core.middleware import BodyGuardMiddleware, RequestContextMiddleware
+from roost.core.rate_limits import RateLimiter
 from roost.core.runtime import Runtime
 from roost.demo.views import router as demo_router
 from roost.forwarding.routes import router as forwarding_router
@@ -31,12 +32,10 @@ from roost.hris.routes import router as employer_router
 from roost.jobs.handlers import job_handlers
 from roost.jobs.routes import router as jobs_router
 from roost.jobs.worker import Worker
-from roost.providers.catalogue import ProviderCatalogue
 from roost.providers.contract import ProviderAccount
-from roost.providers.definitions import PROVIDER_DEFINITIONS
 from roost.providers.registry import AdapterRegistry
 from roost.providers.routes import router as providers_router
-from roost.providers.wiring import RealAdapters
+from roost.providers.wiring import RealAdapters, provider_registrations
 from roost.sandbox.routes import router as sandbox_router
 from roost.settings import Settings
 from roost.sync.schedule import enqueue_due_syncs
@@ -48,27 +47,27 @@ CONNECT_STATIC = Path(__file__).resolve().parent / "connect" / "static"
 DEMO_STATIC = Path(__file__).resolve().parent / "demo" / "static"
 
 
-def build_runtime(
-    settings: Settings, *, clock: Clock | None = None, catalogue: ProviderCatalogue | None = None
-) -> Runtime:
+def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     clock = clock or SystemClock()
-    catalogue = catalogue or ProviderCatalogue(PROVIDER_DEFINITIONS)
     holder: list[Runtime] = []
 
     async def save_account(connection_id: str, account: ProviderAccount) -> None:
         await store_account(holder[0], connection_id, account)
 
-    real = RealAdapters(settings, catalogue, clock, save_account)
+    real = RealAdapters(settings, clock, save_account)
+    # The catalogue (GET /providers) is generated from the registered adapters.
+    adapters = AdapterRegistry(clock, provider_registrations(real))
     runtime = Runtime(
         settings=settings,
         database=Database(settings),
         clock=clock,
         server_key=settings.server_key(),
-        catalogue=catalogue,
+        catalogue=adapters.catalogue,
         keyring=settings.keyring(),
-        adapters=AdapterRegistry(catalogue, clock, real.factories()),
+        adapters=adapters,
         real_adapters=real,
         credential_cache=CredentialCache(settings.credential_cache_seconds),
+        rate_limiter=RateLimiter.from_settings(settings.rate_limits, clock),
     )
     holder.append(runtime)
     return runtime
@@ -83,7 +82,11 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
         # Embedded mode (DESIGN.md §3): a worker in the server's own event loop.
         stop = asyncio.Event()
         worker = Worker(
-            runtime, job_handlers(), concurrency=settings.worker_concurrency, periodic=enqueue_due_syncs
+            runtime,
+            job_handlers(),
+            concurrency=settings.worker_concurrency,
+            lease_seconds=settings.job_lease_seconds,
+            periodic=enqueue_due_syncs,
         )
         task = asyncio.create_task(worker.run(stop)) if settings.embedded_worker else None
         try:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BeforeValidator, Field, SecretStr
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from roost.core.encryption import Keyring
+from roost.core.rate_limits import parse_rate_limits
 
 # Loopback ports of `roost emulators serve` and the providers' production hosts.
 EMULATOR_PORTS = {"gusto": 8601, "bamboo_hr_api": 8602, "paychex_flex": 8603}
@@ -61,6 +62,9 @@ class Settings(BaseSettings):
     # `roost serve` runs a job worker in-process unless this is off (then run `roost worker`).
     embedded_worker: bool = True
     worker_concurrency: int = Field(default=2, ge=1, le=64)
+    # How long a claimed job stays a worker's without a heartbeat (sent every third of it): a
+    # worker killed mid-job (`kill -9`) leaves its job to another worker once this expires.
+    job_lease_seconds: float = Field(default=60, ge=1, le=3600)
     # reference §9 / Data-Syncs: automated connections re-sync daily, assisted weekly.
     sync_interval_hours: float = Field(default=24, gt=0)
     assisted_sync_interval_hours: float = Field(default=168, gt=0)
@@ -70,6 +74,11 @@ class Settings(BaseSettings):
     # payment itself changed, is this recent, or failed to fetch last time (DESIGN.md §6).
     statement_refresh_days: int = Field(default=31, ge=0, le=3660)
     credential_cache_seconds: float = Field(default=5.0, ge=0)
+    # /employer requests per minute per application and product, e.g.
+    # "default=600,pay_statement=120" (reference §12; see core/rate_limits.py). Empty: no limits.
+    rate_limits: Annotated[dict[str, int], NoDecode, BeforeValidator(parse_rate_limits)] = Field(
+        default_factory=dict
+    )
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -5,6 +5,7 @@ from roost.auth.models import AccessToken, AuthorizationCode
 from roost.connect.models import ConnectSession, SessionEvent, StagedConnection
 from roost.connections.models import Connection, ConnectionEntity, ConnectionStatusChange
 from roost.core.database import Base
+from roost.hris.pay_statement_items.models import PayStatementItemRule
 from roost.jobs.models import Job
 from roost.sandbox.models import SandboxState
 from roost.sync.models import DataRecord, IdMapping, SyncRun
@@ -24,6 +25,7 @@ __all__ = [
     "Event",
     "IdMapping",
     "Job",
+    "PayStatementItemRule",
     "SandboxState",
     "SessionEvent",
     "StagedConnection",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import httpx
 import pytest
@@ -24,7 +24,6 @@ from roost.providers.contract import (
     EntitySelectionRequired,
     InsufficientPermissions,
     MfaRequired,
-    NotSupported,
     ProviderError,
     RateLimited,
     TemporarilyUnavailable,
@@ -202,20 +201,6 @@ async def test_payroll_records_validate_against_the_finch_sdk(harness: Harness) 
         wire = to_wire(statement)
         del wire["source_id"]
         validate(PayStatement, finch_ids(wire))
-
-
-@EMULATED_ONLY
-async def test_data_the_provider_cannot_give_raises_not_supported(harness: Harness) -> None:
-    reader = harness.adapter.reader(await harness.connect(), None)
-    with pytest.raises(NotSupported):
-        await _read_one(reader, harness.not_supported[0])
-
-
-async def _read_one(reader: Any, what: str) -> None:
-    if what in ("benefits", "pay_groups"):
-        await getattr(reader, what)()
-    else:
-        await collect(reader.payments(TODAY - dt.timedelta(days=30), TODAY))
 
 
 # -- errors --------------------------------------------------------------------------------------

@@ -32,7 +32,8 @@ def test_sdk_creates_a_connect_session(sdk: Finch, live_server: LiveServer) -> N
         customer_name="SDK Customer",
         products=["company", "directory", "individual", "ssn", "deduction"],
         redirect_uri="https://app.example.com/callback",
-        integration={"provider": "gusto", "auth_method": "oauth"},
+        # An OAuth provider that offers benefits (``deduction``): Gusto's adapter reads none.
+        integration={"provider": "rippling", "auth_method": "oauth"},
         sandbox="finch",
         minutes_to_expire=60,
     )

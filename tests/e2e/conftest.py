@@ -17,6 +17,7 @@ import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,8 +34,10 @@ from finch.types import CreateAccessTokenResponse, Introspection
 from playwright.async_api import Browser, BrowserContext, Dialog, Page, Route, async_playwright, expect
 
 from roost.app import build_runtime, create_app
+from roost.core import migrations
+from roost.emulators import BambooHrEmulator, GustoEmulator, PaychexFlexEmulator, start_in_threads
 from roost.settings import Settings
-from tests.conftest import Credentials, LiveServer, make_application
+from tests.conftest import PG_SCHEMA, Credentials, LiveServer, _postgres_schema_url, make_application
 
 E2E_DIR = Path(__file__).resolve().parent
 REPO_ROOT = E2E_DIR.parents[1]
@@ -69,19 +72,18 @@ expect.set_options(timeout=WAIT_MS)
 # --- the Roost server -------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def connect_server(settings: Settings) -> Iterator[LiveServer]:
+@contextmanager
+def serve_roost(settings: Settings) -> Iterator[LiveServer]:
     """A Roost server whose ``public_url`` is its real address.
 
     ``live_server`` cannot know its port before it binds, so the ``connect_url`` it hands
     out (and the OAuth callback it gives providers) point at ``settings.public_url``. Here
     the socket is bound first, so the URLs a browser follows are exactly the ones the API
-    returns. Same database and keys as ``live_server``.
+    returns.
     """
     listener = socket.create_server(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-    # No embedded worker: it would run the in-process tests' jobs on the shared database.
-    served = settings.model_copy(update={"public_url": url, "connect_url": None, "embedded_worker": False})
+    served = settings.model_copy(update={"public_url": url, "connect_url": None})
     config = uvicorn.Config(
         create_app(served), log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=5
     )
@@ -93,10 +95,74 @@ def connect_server(settings: Settings) -> Iterator[LiveServer]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the e2e Roost server did not start")
         time.sleep(0.02)
-    yield LiveServer(url=url, settings=served)
-    server.should_exit = True
-    thread.join(timeout=10)
-    listener.close()
+    try:
+        yield LiveServer(url=url, settings=served)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        listener.close()
+
+
+@pytest.fixture(scope="session")
+def connect_server(settings: Settings) -> Iterator[LiveServer]:
+    """Roost on the same database and keys as ``live_server``, at its real address.
+
+    No embedded worker: it would run the in-process tests' jobs on the shared database.
+    """
+    with serve_roost(settings.model_copy(update={"embedded_worker": False})) as server:
+        yield server
+
+
+# --- real-provider adapters against the emulators -------------------------------------------------
+
+
+@dataclass
+class Emulated:
+    """The provider emulators on loopback: their objects (the data they serve) and base URLs."""
+
+    gusto: GustoEmulator
+    paychex_flex: PaychexFlexEmulator
+    urls: dict[str, str]
+
+
+@pytest.fixture(scope="session")
+def emulated() -> Iterator[Emulated]:
+    """Every bundled emulator with its default data, as ``roost emulators serve`` runs them."""
+    gusto, bamboo, paychex = GustoEmulator(), BambooHrEmulator(), PaychexFlexEmulator()
+    running = start_in_threads(
+        {"gusto": gusto.app(), "bamboo_hr_api": bamboo.app(), "paychex_flex": paychex.app()}
+    )
+    try:
+        yield Emulated(gusto, paychex, running.urls)
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def provider_server(
+    settings: Settings, database_kind: str, tmp_path_factory: pytest.TempPathFactory, emulated: Emulated
+) -> Iterator[LiveServer]:
+    """Roost with its real adapters pointed at the emulators (``ROOST_GUSTO_BASE_URL`` & co).
+
+    It has a database of its own, so its embedded worker runs the initial syncs of the
+    connections made here, as ``roost serve`` does, and never the jobs of other tests.
+    """
+    if database_kind == "postgres":
+        url = _postgres_schema_url(f"{PG_SCHEMA}_providers" if PG_SCHEMA else "e2e_providers")
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('providers') / 'roost-providers.db'}"
+    configured = settings.model_copy(
+        update={
+            "database_url": url,
+            "embedded_worker": True,
+            "gusto_base_url": emulated.urls["gusto"],
+            "bamboohr_base_url": emulated.urls["bamboo_hr_api"],
+            "paychex_flex_base_url": emulated.urls["paychex_flex"],
+        }
+    )
+    migrations.upgrade(configured)
+    with serve_roost(configured) as server:
+        yield server
 
 
 # --- the customer's web page on another origin --------------------------------------------------
@@ -238,6 +304,12 @@ async def roost(connect_server: LiveServer, host_origin: str) -> Roost:
 async def foreign_roost(connect_server: LiveServer) -> Roost:
     """An application that did NOT register the host page's origin."""
     return Roost(connect_server, await create_application(connect_server, origins=[APP_ORIGIN]))
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def provider_roost(provider_server: LiveServer) -> Roost:
+    """An application on the Roost whose real adapters talk to the emulators."""
+    return Roost(provider_server, await create_application(provider_server, origins=[APP_ORIGIN]))
 
 
 # --- the browser ------------------------------------------------------------------------------

@@ -34,7 +34,10 @@ async def test_reauthentication_session_is_bound_to_the_connection(
 async def test_reauthentication_can_change_products_and_redirect_uri(
     client: httpx.AsyncClient, app_credentials: Credentials, runtime: Runtime
 ) -> None:
-    connection_id = await insert_connection(runtime, app_credentials.client_id, "acme")
+    # A provider that offers benefits (``deduction``): Gusto's adapter reads none.
+    connection_id = await insert_connection(
+        runtime, app_credentials.client_id, "acme", provider_id="rippling"
+    )
     response = await client.post(
         "/connect/sessions/reauthenticate",
         json={

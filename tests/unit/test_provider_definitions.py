@@ -1,5 +1,9 @@
-"""The built-in provider definitions: Finch ids, valid products and auth methods, and
-``supported_fields`` / ``benefits_support`` trees the official SDK can read."""
+"""The registered provider definitions: Finch ids, valid products and auth methods, and
+``supported_fields`` / ``benefits_support`` trees the official SDK can read.
+
+The definitions are taken from the adapter registry, as ``GET /providers`` takes them: the real
+adapters' own declarations plus the providers the Finch-mode sandbox stands in for.
+"""
 
 from __future__ import annotations
 
@@ -14,14 +18,27 @@ from finch.types.hris.benefits_support import BenefitsSupport
 from finch.types.provider_list_response import AuthenticationMethodSupportedFields
 from pydantic import BaseModel
 
+from roost.core.clock import FakeClock
 from roost.providers.catalogue import (
     AUTH_METHOD_TYPES,
     PRODUCTS,
     AuthMethodDefinition,
     ProviderDefinition,
 )
-from roost.providers.definitions import PROVIDER_DEFINITIONS
+from roost.providers.contract import ProviderAccount
+from roost.providers.registry import AdapterRegistry
+from roost.providers.sandbox.adapter import FinchSandboxAdapter
+from roost.providers.wiring import RealAdapters, provider_registrations
+from roost.settings import Settings
 
+
+async def _no_save(connection_id: str, account: ProviderAccount) -> None:
+    raise AssertionError("nothing is persisted here")
+
+
+REAL = RealAdapters(Settings(_env_file=None), FakeClock(), _no_save)  # type: ignore[call-arg]
+REGISTRY = AdapterRegistry(FakeClock(), provider_registrations(REAL))
+PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = tuple(REGISTRY.catalogue)
 BY_ID = {provider.id: provider for provider in PROVIDER_DEFINITIONS}
 METHODS = [
     pytest.param(provider, method, id=f"{provider.id}-{method.type}")
@@ -181,8 +198,59 @@ def test_hris_only_provider_offers_only_organisation_products(provider_id: str) 
 
 
 def test_payroll_providers_offer_payment_and_pay_statement() -> None:
-    for provider_id in ("gusto", "adp_run", "paychex_flex", "paylocity", "paycom", "rippling"):
+    for provider_id in ("gusto", "adp_run", "paylocity", "paycom", "rippling"):
         assert set(BY_ID[provider_id].products) >= PAYROLL_PRODUCTS
+
+
+def test_the_catalogue_is_the_registrations_in_order_real_adapters_first() -> None:
+    registrations = REGISTRY.registrations
+    assert [r.definition for r in registrations] == list(PROVIDER_DEFINITIONS)
+    assert REGISTRY.real_provider_ids == ("gusto", "bamboo_hr_api", "paychex_flex")
+    assert [r.provider_id for r in registrations[:3]] == list(REGISTRY.real_provider_ids)
+    assert all(r.factory is None for r in registrations[3:])
+
+
+def test_a_provider_registered_twice_is_refused() -> None:
+    twice = (*provider_registrations(REAL), provider_registrations(REAL)[0])
+    with pytest.raises(ValueError, match="duplicate provider id 'gusto'"):
+        AdapterRegistry(FakeClock(), twice)
+
+
+@pytest.mark.parametrize("provider", PROVIDER_DEFINITIONS, ids=lambda p: p.id)
+def test_the_finch_sandbox_stands_in_for_every_provider_under_its_own_definition(
+    provider: ProviderDefinition,
+) -> None:
+    adapter = REGISTRY.adapter(provider.id, "finch")
+    assert isinstance(adapter, FinchSandboxAdapter)
+    assert adapter.definition is provider
+    assert REGISTRY.available(provider.id, "finch")
+
+
+def test_only_real_adapters_serve_provider_sandbox_and_live_connections() -> None:
+    for provider in PROVIDER_DEFINITIONS:
+        real = provider.id in REGISTRY.real_provider_ids
+        for mode in ("provider", None):
+            assert REGISTRY.available(provider.id, mode) is real
+            if not real:
+                assert REGISTRY.adapter(provider.id, mode) is None
+    assert not REGISTRY.available("no_such_provider", "finch")
+    assert REGISTRY.adapter("no_such_provider", "finch") is None
+
+
+def test_some_providers_offer_documents() -> None:
+    # Finch lists W-4 documents for ADP RUN, ADP Workforce Now and QuickBooks.
+    assert {p.id for p in PROVIDER_DEFINITIONS if "documents" in p.products} >= {
+        "adp_run",
+        "adp_workforce_now",
+        "quickbooks",
+    }
+
+
+def test_no_provider_claims_encrypted_ssn_which_roost_never_sends() -> None:
+    for provider in PROVIDER_DEFINITIONS:
+        for method in provider.authentication_methods:
+            individual = (method.supported_fields or {}).get("individual")
+            assert individual is None or individual["encrypted_ssn"] is False, provider.id
 
 
 @pytest.mark.parametrize(("provider", "method"), METHODS)

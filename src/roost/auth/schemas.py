@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -73,3 +73,11 @@ class IntrospectionOut(BaseModel):
 
 class StatusOut(BaseModel):
     status: Literal["success"] = "success"
+
+
+class DisconnectEntityRequest(BaseModel):
+    """``POST /disconnect-entity`` (``AccountDisconnectEntityParams``)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    entity_ids: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(min_length=1, max_length=100)

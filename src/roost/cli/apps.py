@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
 from roost.applications import service
 from roost.applications.schemas import ApplicationCreate, ApplicationOut, ApplicationType
+from roost.cli.output import print_record, print_records
 from roost.cli.runtime import run
 
 app = typer.Typer(
@@ -20,15 +20,7 @@ ClientId = Annotated[str, typer.Argument(help="The application's client_id.")]
 
 
 def _print(application: ApplicationOut, as_json: bool) -> None:
-    data = application.model_dump(mode="json")
-    if as_json:
-        typer.echo(json.dumps(data, indent=2))
-        return
-    for key, value in data.items():
-        shown = ", ".join(value) if isinstance(value, list) else value
-        typer.echo(f"{key:>18}: {shown if shown not in ('', None) else '-'}")
-    if "client_secret" in data:
-        typer.secho("Store the client_secret now: it is shown only once.", fg=typer.colors.YELLOW)
+    print_record(application, as_json, shown_once="client_secret")
 
 
 @app.command()
@@ -49,12 +41,7 @@ def create(
 @app.command("list")
 def list_(as_json: JsonFlag = False) -> None:
     """List applications."""
-    applications = run(service.list_applications)
-    if as_json:
-        typer.echo(json.dumps([a.model_dump(mode="json") for a in applications], indent=2))
-        return
-    for application in applications:
-        typer.echo(f"{application.client_id}  {application.type:<11}  {application.name}")
+    print_records(run(service.list_applications), as_json, "{client_id}  {type:<11}  {name}")
 
 
 @app.command()

@@ -36,9 +36,13 @@ def worker(concurrency: Annotated[int, typer.Option(help="Jobs run at once.")] =
             loop.add_signal_handler(signum, stop.set)
         try:
             # SIGTERM: stop claiming, finish or release running jobs, exit.
-            await Worker(runtime, job_handlers(), concurrency=concurrency, periodic=enqueue_due_syncs).run(
-                stop
-            )
+            await Worker(
+                runtime,
+                job_handlers(),
+                concurrency=concurrency,
+                lease_seconds=settings.job_lease_seconds,
+                periodic=enqueue_due_syncs,
+            ).run(stop)
         finally:
             await runtime.real_adapters.aclose()
             await runtime.database.dispose()

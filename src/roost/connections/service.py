@@ -187,20 +187,61 @@ async def disconnect(runtime: Runtime, connection_id: str) -> None:
         connection = await session.get(Connection, connection_id, with_for_update=True)
         if connection is None or connection.status == "disconnected":
             return
-        record_status(session, connection, "disconnected", "disconnect_requested", now)
-        await announce_status(session, runtime, connection)
-        connection.disconnected_at = now
-        connection.credentials_ciphertext = None
-        await session.execute(
-            update(AccessToken)
-            .where(AccessToken.connection_id == connection_id, AccessToken.revoked_at.is_(None))
-            .values(revoked_at=now)
-        )
-        await session.execute(
-            update(ConnectionEntity)
-            .where(ConnectionEntity.connection_id == connection_id)
-            .values(status="disconnected")
-        )
+        await _close(session, runtime, connection, "disconnect_requested", now)
+
+
+async def _close(
+    session: AsyncSession, runtime: Runtime, connection: Connection, reason: str, now: dt.datetime
+) -> None:
+    record_status(session, connection, "disconnected", reason, now)
+    await announce_status(session, runtime, connection)
+    connection.disconnected_at = now
+    connection.credentials_ciphertext = None
+    await session.execute(
+        update(AccessToken)
+        .where(AccessToken.connection_id == connection.id, AccessToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    await session.execute(
+        update(ConnectionEntity)
+        .where(ConnectionEntity.connection_id == connection.id)
+        .values(status="disconnected")
+    )
+
+
+async def disconnect_entities(
+    runtime: Runtime, connection_id: str, entity_ids: list[str], token_entity_ids: tuple[str, ...]
+) -> None:
+    """Disconnect some entities of a connection; the others keep working (reference §5).
+
+    All or nothing: an id that is not an entity this token may use fails the whole request.
+    Repeating it is harmless. Once no entity is left connected, the connection itself is
+    disconnected, exactly as ``POST /disconnect`` would (tokens revoked, ``account.updated``).
+    """
+    now = runtime.clock.now()
+    async with runtime.database.writing() as session:
+        connection = await session.get(Connection, connection_id, with_for_update=True)
+        if connection is None or connection.status == "disconnected":
+            return
+        entities = {
+            entity.id: entity
+            for entity in await session.scalars(
+                select(ConnectionEntity).where(ConnectionEntity.connection_id == connection_id)
+            )
+        }
+        usable = {i for i in entities if not token_entity_ids or i in token_entity_ids}
+        unknown = [i for i in dict.fromkeys(entity_ids) if i not in usable]
+        if unknown:
+            raise FinchError(
+                400,
+                "invalid_request_error",
+                f"Unknown entity {unknown[0]!r} for this connection",
+                context={"entity_ids": unknown},
+            )
+        for entity_id in entity_ids:
+            entities[entity_id].status = "disconnected"
+        if all(entity.status == "disconnected" for entity in entities.values()):
+            await _close(session, runtime, connection, "all_entities_disconnected", now)
 
 
 async def store_account(runtime: Runtime, connection_id: str, account: ProviderAccount) -> None:

@@ -8,6 +8,7 @@ from roost.applications.credential_cache import CredentialCache
 from roost.core.clock import Clock
 from roost.core.database import Database
 from roost.core.encryption import Keyring
+from roost.core.rate_limits import RateLimiter
 from roost.providers.catalogue import ProviderCatalogue
 from roost.providers.registry import AdapterRegistry
 from roost.providers.wiring import RealAdapters
@@ -25,3 +26,5 @@ class Runtime:
     adapters: AdapterRegistry
     real_adapters: RealAdapters
     credential_cache: CredentialCache = field(default_factory=lambda: CredentialCache(0))
+    # None unless ROOST_RATE_LIMITS is set: the /employer hot path then skips limiting.
+    rate_limiter: RateLimiter | None = None

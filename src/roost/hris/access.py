@@ -26,7 +26,7 @@ class EmployerContext:
     token: TokenContext
     connection_id: str
     live: int
-    entity_id: str | None  # filter rows to this entity (multi-entity connections only)
+    entity_id: str | None  # filter rows to this entity (None: the connection's rows are all its own)
     retrieved_at: dt.datetime | None
     attempted_at: dt.datetime | None
     attempt_result: str | None
@@ -60,12 +60,19 @@ async def employer_context(
         raise FinchError(
             403, "insufficient_scope_error", f"This access token was not granted the {product} product"
         )
+    if runtime.rate_limiter is not None:
+        # Per application across all its connections, before any database work (reference §12).
+        runtime.rate_limiter.check(token.application_id, product)
     require_data_access(token)
     async with runtime.database.reading_statements() as runner:
         connection = await runner.first(_CONNECTION, {"connection_id": token.connection_id})
-        entities = [row.id for row in await runner.all(_ENTITIES, {"connection_id": token.connection_id})]
+        entities = await runner.all(_ENTITIES, {"connection_id": token.connection_id})
     assert connection is not None
-    entity_id = _entity(request, [e for e in entities if e in token.entity_ids or not token.entity_ids])
+    connected = [row.id for row in entities if row.status == "connected"]
+    disconnected = {row.id for row in entities if row.status == "disconnected"}
+    entity_id = _entity(
+        request, [e for e in connected if e in token.entity_ids or not token.entity_ids], disconnected
+    )
     if connection.live_sync == 0:
         raise FinchError(
             202,
@@ -89,28 +96,45 @@ _e = cast(Table, ConnectionEntity.__table__)
 _CONNECTION = select(
     _c.c.live_sync, _c.c.last_successful_sync, _c.c.last_sync_attempt_at, _c.c.last_sync_result
 ).where(_c.c.id == bindparam("connection_id"))
-_ENTITIES = select(_e.c.id).where(
-    _e.c.connection_id == bindparam("connection_id"), _e.c.status == "connected"
-)
+_ENTITIES = select(_e.c.id, _e.c.status).where(_e.c.connection_id == bindparam("connection_id"))
 
 
-def _entity(request: Request, entity_ids: list[str]) -> str | None:
+def _entity(request: Request, entity_ids: list[str], disconnected: set[str]) -> str | None:
+    """The entity to filter rows to; None when every row of the connection may be served.
+
+    Once an entity is disconnected (``POST /disconnect-entity``) its rows may still be
+    stored until the next sync, so from then on rows are always filtered to one entity.
+    """
     requested = query_list(request, "entity_ids")
     if len(requested) > 1:
         raise FinchError(400, "invalid_request_error", "entity_ids accepts at most one entity")
+    if requested and requested[0] in disconnected:
+        raise FinchError(
+            400,
+            "invalid_request_error",
+            f"Entity {requested[0]!r} was disconnected from this connection",
+            finch_code="entity_disconnected",
+        )
     if requested:
         if requested[0] not in entity_ids:
             raise FinchError(
                 400, "invalid_request_error", f"Unknown entity {requested[0]!r} for this connection"
             )
-        return requested[0] if len(entity_ids) > 1 else None
+        return requested[0] if len(entity_ids) > 1 or disconnected else None
     if len(entity_ids) > 1:
         raise FinchError(
             400,
             "invalid_request_error",
             "This connection has several entities: pass entity_ids to choose one",
         )
-    return None
+    if disconnected and not entity_ids:
+        raise FinchError(
+            400,
+            "invalid_request_error",
+            "Every entity this token may read was disconnected",
+            finch_code="entity_disconnected",
+        )
+    return entity_ids[0] if disconnected else None
 
 
 def for_product(product: str):  # type: ignore[no-untyped-def]

@@ -1,11 +1,12 @@
-"""Company benefits and individual enrollments, read side (reference §8 Benefits)."""
+"""Company benefits and individual enrollments (reference §8 Benefits): reads from the synced
+store, and writes queued as manual jobs (:mod:`roost.hris.benefit_writes`)."""
 
 from __future__ import annotations
 
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
 
 from roost.connections.models import Connection
@@ -13,6 +14,15 @@ from roost.core.dependencies import RuntimeDep
 from roost.core.errors import not_found
 from roost.hris import store
 from roost.hris.access import BenefitsScope
+from roost.hris.benefit_writes import service as writes
+from roost.hris.benefit_writes.schemas import (
+    MAX_INDIVIDUALS,
+    BenefitCreate,
+    BenefitRegister,
+    BenefitUpdate,
+    EnrollmentIn,
+    UnenrollRequest,
+)
 from roost.hris.responses import array, item, json_response, missing, raw_json
 
 router = APIRouter(prefix="/employer/benefits", tags=["benefits"])
@@ -86,7 +96,9 @@ async def enrollments(
     by_person: dict[str, dict[str, Any]] = {}
     for body in bodies:
         data = json.loads(body)
-        by_person[data.pop("individual_id")] = {k: v for k, v in data.items() if k != "benefit_id"}
+        # Popped first: in `d[k()] = v()` Python evaluates v() before k().
+        person = data.pop("individual_id")
+        by_person[person] = {k: v for k, v in data.items() if k != "benefit_id"}
     wanted = [i for i in (individual_ids or "").split(",") if i] or list(by_person)
     parts = [
         item("individual_id", person, json.dumps(by_person[person], separators=(",", ":")))
@@ -95,3 +107,41 @@ async def enrollments(
         for person in wanted
     ]
     return raw_json(array(parts), context)
+
+
+# Writes (reference §2, §8): each answers at once with the ids, and the change is made by a
+# manual job (GET /jobs/manual/{job_id}). /register is declared before /{benefit_id}.
+@router.post("")
+async def create_benefit(body: BenefitCreate, context: BenefitsScope, runtime: RuntimeDep) -> Response:
+    return json_response((await writes.add_benefit(runtime, context, body)).model_dump(), context)
+
+
+@router.post("/register")
+async def register_benefit(body: BenefitRegister, context: BenefitsScope, runtime: RuntimeDep) -> Response:
+    return json_response((await writes.add_benefit(runtime, context, body)).model_dump(), context)
+
+
+@router.post("/{benefit_id}")
+async def update_benefit(
+    benefit_id: str, body: BenefitUpdate, context: BenefitsScope, runtime: RuntimeDep
+) -> Response:
+    accepted = await writes.update_benefit(runtime, context, benefit_id, body)
+    return json_response(accepted.model_dump(), context)
+
+
+@router.post("/{benefit_id}/individuals")
+async def enroll_individuals(
+    benefit_id: str,
+    # reference §13: the body is a top-level JSON array.
+    body: Annotated[list[EnrollmentIn], Body(min_length=1, max_length=MAX_INDIVIDUALS)],
+    context: BenefitsScope,
+    runtime: RuntimeDep,
+) -> Response:
+    return json_response((await writes.enroll(runtime, context, benefit_id, body)).model_dump(), context)
+
+
+@router.delete("/{benefit_id}/individuals")
+async def unenroll_individuals(
+    benefit_id: str, body: UnenrollRequest, context: BenefitsScope, runtime: RuntimeDep
+) -> Response:
+    return json_response((await writes.unenroll(runtime, context, benefit_id, body)).model_dump(), context)

@@ -94,7 +94,9 @@ async def create_automated(
             .where(Job.dedupe_key == sync_dedupe_key(connection.id), Job.status.in_(("queued", "running")))
             .limit(1)
         )
-        if active is not None and request.type == "data_sync_all":
+        # One sync of a connection at a time: a W-4 sync is a full sync too, so either kind
+        # of request while one is queued or running gets that job back.
+        if active is not None:
             body = AutomatedJobCreated(
                 job_id=active.id,
                 job_url=job_url(runtime, active.id),
@@ -125,7 +127,7 @@ async def create_automated(
             connection_id=connection.id,
             application_id=token.application_id,
             public_type=request.type,
-            dedupe_key=sync_dedupe_key(connection.id) if request.type == "data_sync_all" else None,
+            dedupe_key=sync_dedupe_key(connection.id),
         )
     body = AutomatedJobCreated(
         job_id=job.id,

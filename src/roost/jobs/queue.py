@@ -95,9 +95,10 @@ async def claim(
 ) -> list[ClaimedJob]:
     """Take up to ``limit`` due jobs (or jobs whose lease expired) for this worker."""
     now = runtime.clock.now()
+    expired = (_jobs.c.status == "running") & (_jobs.c.locked_until < now)
     due = or_(
         (_jobs.c.status == "queued") & (_jobs.c.run_at <= now),
-        (_jobs.c.status == "running") & (_jobs.c.locked_until < now),
+        expired & (_jobs.c.attempts < _jobs.c.max_attempts),
     )
     candidates = select(_jobs.c.id).where(due).order_by(_jobs.c.run_at).limit(limit)
     if kinds is not None:
@@ -126,7 +127,24 @@ async def claim(
             _jobs.c.application_id,
         )
     )
+    # A job whose every attempt ended with its worker gone (killed mid-job, again and again)
+    # fails for good instead of taking workers down forever.
+    lane = [] if kinds is None else [_jobs.c.kind.in_(kinds)]
+    if application_ids is not None:
+        lane.append(_jobs.c.application_id.in_(application_ids))
+    exhausted = (
+        update(_jobs)
+        .where(expired & (_jobs.c.attempts >= _jobs.c.max_attempts), *lane)
+        .values(
+            status="failed",
+            locked_by=None,
+            locked_until=None,
+            finished_at=now,
+            last_error="the worker running it stopped before finishing, on every attempt",
+        )
+    )
     async with runtime.database.writing_core() as connection:
+        await connection.execute(exhausted)
         rows = (await connection.execute(statement)).all()
     return [
         ClaimedJob(

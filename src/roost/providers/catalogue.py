@@ -1,8 +1,10 @@
 """The provider catalogue: what each HR/payroll provider offers, as ``GET /providers`` shows it.
 
-Definitions live in code (:mod:`roost.providers.definitions`); the catalogue indexes them
-and answers the questions the rest of Roost asks (does this provider exist, which auth
-methods does it have, which products does it support).
+The catalogue is generated from the adapter registry (:mod:`roost.providers.registry`): each
+real adapter declares its own definition, and the providers only the Finch-mode sandbox
+serves come from :mod:`roost.providers.definitions`. It indexes them and answers the
+questions the rest of Roost asks (does this provider exist, which auth methods does it have,
+which products does it support).
 """
 
 from __future__ import annotations

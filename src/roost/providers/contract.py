@@ -17,7 +17,7 @@ Reads stream pages of :mod:`roost.providers.records`; the sync engine consumes t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -127,6 +127,84 @@ class ProviderReader(Protocol):
     def documents(self) -> AsyncIterator[list[W4Document]]: ...
 
 
+@dataclass(frozen=True)
+class WriteOutcome:
+    """What the provider made of one item of a benefit write (the benefit, or one person).
+
+    ``code`` is HTTP-like (200 done, 404 unknown individual...); Finch's manual job body
+    reports it per item (reference §9 ``ManualAsyncJob``).
+    """
+
+    code: int
+    message: str
+    # Finch's error category and detail when ``code`` is not 200 (reference §12).
+    name: str | None = None
+    finch_code: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.code == 200
+
+
+class BenefitWriter(Protocol):
+    """Benefit writes for one authenticated account (reference §8 "Benefits", Finch's
+    async deductions API). Kept apart from :class:`ProviderReader` on purpose: reads are what
+    every adapter does, writes are what few providers allow, and an adapter that cannot write
+    says so by raising :class:`NotSupported` from every method (see
+    :class:`UnsupportedBenefitWriter`).
+
+    Ids are the provider's (source ids). A new benefit's ``source_id`` is proposed by Roost and
+    is the benefit's identity from then on. Writes are idempotent: creating a benefit that
+    exists, or enrolling someone again, sets the same state.
+    """
+
+    async def create_benefit(self, benefit: CompanyBenefit) -> WriteOutcome: ...
+
+    async def register_benefit(self, benefit: CompanyBenefit) -> WriteOutcome:
+        """Record a benefit the employer already set up in the provider (Finch's register)."""
+        ...
+
+    async def update_benefit(self, benefit_source_id: str, description: str) -> WriteOutcome: ...
+
+    async def enroll(
+        self, benefit_source_id: str, enrollments: Sequence[BenefitEnrollment]
+    ) -> list[WriteOutcome]:
+        """Overwrite each person's enrollment; one outcome per enrollment, in order."""
+        ...
+
+    async def unenroll(
+        self, benefit_source_id: str, individual_source_ids: Sequence[str]
+    ) -> list[WriteOutcome]:
+        """End each person's enrollment; one outcome per individual, in order."""
+        ...
+
+
+class UnsupportedBenefitWriter:
+    """The writer of an adapter whose provider accepts no benefit writes through Roost."""
+
+    def __init__(self, provider: str) -> None:
+        self._refusal = f"{provider} does not accept benefit writes through Roost"
+
+    async def create_benefit(self, benefit: CompanyBenefit) -> WriteOutcome:
+        raise NotSupported(self._refusal)
+
+    async def register_benefit(self, benefit: CompanyBenefit) -> WriteOutcome:
+        raise NotSupported(self._refusal)
+
+    async def update_benefit(self, benefit_source_id: str, description: str) -> WriteOutcome:
+        raise NotSupported(self._refusal)
+
+    async def enroll(
+        self, benefit_source_id: str, enrollments: Sequence[BenefitEnrollment]
+    ) -> list[WriteOutcome]:
+        raise NotSupported(self._refusal)
+
+    async def unenroll(
+        self, benefit_source_id: str, individual_source_ids: Sequence[str]
+    ) -> list[WriteOutcome]:
+        raise NotSupported(self._refusal)
+
+
 class ProviderAdapter(Protocol):
     """One provider integration (or the Finch-mode sandbox standing in for one)."""
 
@@ -153,3 +231,7 @@ class ProviderAdapter(Protocol):
         ...
 
     def reader(self, account: ProviderAccount, entity: Entity | None) -> ProviderReader: ...
+
+    def benefit_writer(self, account: ProviderAccount, entity: Entity | None) -> BenefitWriter:
+        """Benefit writes for this account; :class:`UnsupportedBenefitWriter` when there are none."""
+        ...

@@ -1,4 +1,11 @@
-"""The HR and payroll providers Roost lists on ``GET /providers``.
+"""Building provider definitions, and the providers only the Finch-mode sandbox serves.
+
+``GET /providers`` is generated from the adapter registry (:mod:`roost.providers.registry`):
+each real adapter package declares its own definition with :func:`provider_definition`
+(``roost/providers/<name>/definition.py``), listing only what its reader implements — the
+conformance kit holds it to that. The providers below have no real adapter yet: they are
+registered with no factory, so the Finch-mode sandbox stands in for them, and they are
+reachable only with ``sandbox: "finch"``.
 
 Ids are Finch's own (reference/finch-api.md §7), so an application written against Finch
 can pass the same ``integration.provider`` to Roost. Each auth method carries Finch's
@@ -20,7 +27,7 @@ from roost.providers.catalogue import (
     ProviderDefinition,
 )
 
-__all__ = ["PROVIDER_DEFINITIONS"]
+__all__ = ["SANDBOX_ONLY_DEFINITIONS", "provider_definition"]
 
 # A node of `supported_fields`: a field name maps to whether it is supported, or to a subtree.
 FieldTree: TypeAlias = dict[str, "bool | FieldTree"]
@@ -263,13 +270,16 @@ _NO_ORG_CHART = (
     "employment.department",
     "employment.manager",
 )
+# Finch's own encryption of the SSN: Roost serves ``ssn`` itself (with the ``ssn`` product) and
+# always sends ``encrypted_ssn`` as null, whatever the provider.
+_NEVER_FILLED_BY_ROOST = ("individual.encrypted_ssn",)
 _KEY_METHODS: frozenset[AuthMethodType] = frozenset({"api_token", "api_credential"})
 _ASSISTED_INSTRUCTIONS = (
     "Invite Roost's service account as an admin user with payroll and HR access in {provider}."
 )
 
 
-def _provider(
+def provider_definition(
     provider_id: str,
     display_name: str,
     primary_color: str,
@@ -284,7 +294,9 @@ def _provider(
     mfa_required: bool = False,
     beta: bool = False,
 ) -> ProviderDefinition:
-    """One provider; ``key_instructions`` say where an admin creates its API key or token."""
+    """One provider's catalogue entry: ``supported_fields`` covers exactly ``products`` minus the
+    dotted field paths in ``unsupported``; ``key_instructions`` say where an admin creates its
+    API key or token."""
     invalid = [p for p in products if p not in PRODUCTS or p in ("deduction", "ssn")]
     unknown = [path for path in unsupported if _node(_SCHEMA, path) is None]
     if invalid or unknown:
@@ -304,7 +316,9 @@ def _provider(
             instructions = _ASSISTED_INSTRUCTIONS.format(provider=display_name)
         return AuthMethodDefinition(
             type=method_type,
-            supported_fields=_fields(products, unsupported=() if assisted else unsupported),
+            supported_fields=_fields(
+                products, unsupported=(*(() if assisted else unsupported), *_NEVER_FILLED_BY_ROOST)
+            ),
             benefits_support=benefits,
             instructions=instructions,
         )
@@ -321,35 +335,31 @@ def _provider(
     )
 
 
-PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
-    _provider(
-        "gusto",
-        "Gusto",
-        "#f45d48",
-        (*_PAYROLL_AND_BENEFITS, "documents"),
-        ("oauth",),
-        unsupported=("company.departments.parent", "employment.class_code", "individual.ethnicity"),
-        aliases=("ZenPayroll",),
-    ),
-    _provider(
+# Finch's Documents product (W-4s) is offered for ADP RUN, ADP Workforce Now and QuickBooks
+# (Finch changelog, "W4 data now supported for Paychex"); Roost's Paychex Flex adapter does
+# not read documents, so it does not claim them.
+_WITH_DOCUMENTS = (*_PAYROLL_AND_BENEFITS, "documents")
+
+SANDBOX_ONLY_DEFINITIONS: tuple[ProviderDefinition, ...] = (
+    provider_definition(
         "adp_run",
         "ADP RUN",
         "#d0271d",
-        _PAYROLL_AND_BENEFITS,
+        _WITH_DOCUMENTS,
         ("credential", "assisted"),
         unsupported=("company.accounts", "employment.custom_fields", "individual.ethnicity"),
         aliases=("ADP", "RUN Powered by ADP"),
         mfa_required=True,
     ),
-    _provider(
+    provider_definition(
         "adp_workforce_now",
         "ADP Workforce Now",
         "#d0271d",
-        _PAYROLL_AND_BENEFITS,
+        _WITH_DOCUMENTS,
         ("assisted",),
         aliases=("ADP", "WFN"),
     ),
-    _provider(
+    provider_definition(
         "bamboo_hr",
         "BambooHR",
         "#73c41d",
@@ -358,27 +368,7 @@ PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
         unsupported=(*_NO_US_TAX_DATA, "employment.class_code"),
         aliases=("Bamboo",),
     ),
-    _provider(
-        "bamboo_hr_api",
-        "BambooHR (API)",
-        "#73c41d",
-        _HRIS,
-        ("api_token",),
-        key_instructions="In BambooHR, click your name in the top-right corner and "
-        "choose API Keys, then Add New Key.",
-        unsupported=(*_NO_US_TAX_DATA, "employment.class_code"),
-        aliases=("Bamboo",),
-    ),
-    _provider(
-        "paychex_flex",
-        "Paychex Flex",
-        "#004b8d",
-        _PAYROLL_AND_BENEFITS,
-        ("credential", "assisted"),
-        unsupported=("company.departments.parent", "employment.custom_fields"),
-        aliases=("Paychex",),
-    ),
-    _provider(
+    provider_definition(
         "paychex_flex_api",
         "Paychex Flex (API)",
         "#004b8d",
@@ -389,7 +379,7 @@ PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
         unsupported=("company.accounts", "employment.income_history"),
         aliases=("Paychex",),
     ),
-    _provider(
+    provider_definition(
         "rippling",
         "Rippling",
         "#502d3c",
@@ -397,7 +387,7 @@ PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
         ("oauth",),
         unsupported=("company.accounts", "individual.ssn", "individual.encrypted_ssn"),
     ),
-    _provider(
+    provider_definition(
         "justworks",
         "Justworks",
         "#1763e8",
@@ -410,10 +400,10 @@ PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
         ),
         aliases=("Justworks PEO",),
     ),
-    _provider(
+    provider_definition(
         "workday", "Workday", "#0875e1", _PAYROLL_AND_BENEFITS, ("assisted",), aliases=("Workday HCM",)
     ),
-    _provider(
+    provider_definition(
         "paylocity",
         "Paylocity",
         "#f36f21",
@@ -421,7 +411,7 @@ PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
         ("credential", "assisted"),
         unsupported=("individual.ethnicity",),
     ),
-    _provider(
+    provider_definition(
         "paylocity_api",
         "Paylocity (API)",
         "#f36f21",
@@ -431,7 +421,7 @@ PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
         "company ID; Paylocity Web Services emails the key.",
         unsupported=("company.accounts", "company.departments.parent"),
     ),
-    _provider(
+    provider_definition(
         "paycom",
         "Paycom",
         "#00a651",
@@ -439,7 +429,7 @@ PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
         ("credential", "assisted"),
         unsupported=("employment.income_history",),
     ),
-    _provider(
+    provider_definition(
         "paycom_api",
         "Paycom (API)",
         "#00a651",
@@ -449,7 +439,7 @@ PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
         "and generates an API SID and token.",
         unsupported=("company.accounts", "employment.custom_fields"),
     ),
-    _provider(
+    provider_definition(
         "trinet",
         "TriNet",
         "#ea5b0c",
@@ -458,7 +448,7 @@ PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
         unsupported=("company.accounts", "employment.class_code"),
         aliases=("TriNet PEO",),
     ),
-    _provider(
+    provider_definition(
         "trinet_api",
         "TriNet (API)",
         "#ea5b0c",
@@ -468,7 +458,7 @@ PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
         "your company and copy its API key.",
         unsupported=("company.accounts", "individual.ssn", "individual.encrypted_ssn"),
     ),
-    _provider(
+    provider_definition(
         "namely",
         "Namely",
         "#f15b57",
@@ -478,7 +468,7 @@ PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
         "a personal access token.",
         unsupported=("company.accounts", "pay_statement.pay_statements.employer_contributions"),
     ),
-    _provider(
+    provider_definition(
         "personio",
         "Personio",
         "#1f1f1f",
@@ -488,7 +478,7 @@ PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
         "and generate new credentials with read access to employees.",
         unsupported=(*_NO_US_TAX_DATA, "individual.ethnicity"),
     ),
-    _provider(
+    provider_definition(
         "bob",
         "HiBob",
         "#e5176d",
@@ -499,7 +489,7 @@ PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
         unsupported=_NO_US_TAX_DATA,
         aliases=("Bob",),
     ),
-    _provider(
+    provider_definition(
         "zenefits",
         "Zenefits",
         "#2a7de1",
@@ -508,7 +498,7 @@ PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
         unsupported=("company.accounts",),
         aliases=("TriNet Zenefits",),
     ),
-    _provider(
+    provider_definition(
         "insperity",
         "Insperity",
         "#c8102e",
@@ -517,18 +507,18 @@ PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
         unsupported=("company.departments.parent", "employment.custom_fields"),
         aliases=("Insperity PEO",),
     ),
-    _provider(
+    provider_definition(
         "quickbooks",
         "QuickBooks Payroll",
         "#2ca01c",
-        _PAYROLL_AND_BENEFITS,
+        _WITH_DOCUMENTS,
         ("oauth",),
         unsupported=(*_NO_ORG_CHART, "individual.ethnicity"),
         benefit_types=_SMALL_BUSINESS_BENEFITS,
         read_only_benefits=True,
         aliases=("QuickBooks", "Intuit", "QuickBooks Online"),
     ),
-    _provider(
+    provider_definition(
         "square_payroll",
         "Square Payroll",
         "#006aff",
@@ -537,7 +527,7 @@ PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
         unsupported=(*_NO_ORG_CHART, "employment.class_code", "individual.ethnicity"),
         aliases=("Square",),
     ),
-    _provider(
+    provider_definition(
         "wave",
         "Wave",
         "#236cff",
@@ -550,7 +540,7 @@ PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
         ),
         aliases=("Wave Payroll",),
     ),
-    _provider(
+    provider_definition(
         "sage_hr",
         "Sage HR",
         "#00d639",
@@ -561,7 +551,7 @@ PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
         unsupported=(*_NO_US_TAX_DATA, "employment.income"),
         aliases=("Sage", "CakeHR"),
     ),
-    _provider(
+    provider_definition(
         "humaans",
         "Humaans",
         "#0f0f0f",
@@ -572,7 +562,7 @@ PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
         unsupported=_NO_US_TAX_DATA,
         beta=True,
     ),
-    _provider(
+    provider_definition(
         "sapling",
         "Sapling",
         "#3f51b5",
@@ -582,7 +572,7 @@ PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
         unsupported=_NO_US_TAX_DATA,
         aliases=("Kallidus Sapling",),
     ),
-    _provider(
+    provider_definition(
         "sequoia_one",
         "Sequoia One",
         "#1b4d3e",
@@ -591,7 +581,7 @@ PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
         unsupported=("company.accounts",),
         aliases=("Sequoia", "Sequoia One PEO"),
     ),
-    _provider(
+    provider_definition(
         "ulti_pro",
         "UKG Pro",
         "#005151",
@@ -599,7 +589,7 @@ PROVIDER_DEFINITIONS: tuple[ProviderDefinition, ...] = (
         ("assisted",),
         aliases=("UltiPro", "UKG", "Ultimate Software"),
     ),
-    _provider(
+    provider_definition(
         "deel",
         "Deel",
         "#15357a",

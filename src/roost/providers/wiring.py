@@ -1,33 +1,40 @@
-"""Building the real-provider adapters from settings (used by the composition root)."""
+"""Registering the providers (used by the composition root).
+
+Each real adapter is registered with the definition it declares itself, so ``GET /providers``
+advertises exactly what the adapter implements; the providers without a real adapter are
+registered with no factory, and the Finch-mode sandbox stands in for them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
 from roost.core.clock import Clock
-from roost.providers.bamboohr.adapter import BambooHrAdapter
-from roost.providers.catalogue import ProviderCatalogue, ProviderDefinition
+from roost.providers.bamboohr import DEFINITION as BAMBOO_HR_API
+from roost.providers.bamboohr import BambooHrAdapter
 from roost.providers.contract import ProviderAccount, ProviderAdapter
+from roost.providers.definitions import SANDBOX_ONLY_DEFINITIONS
+from roost.providers.gusto import DEFINITION as GUSTO
 from roost.providers.gusto import GustoAdapter, GustoApplication, GustoTokenKeeper
 from roost.providers.http import ProviderHttpClients
-from roost.providers.paychex_flex.adapter import PaychexFlexAdapter
+from roost.providers.paychex_flex import DEFINITION as PAYCHEX_FLEX
+from roost.providers.paychex_flex import PaychexFlexAdapter
+from roost.providers.registry import Registration
 from roost.settings import Settings
+
+__all__ = ["EMULATOR_GUSTO_CLIENT", "RealAdapters", "provider_registrations"]
 
 # The Gusto emulator's registered OAuth client, used when no real one is configured.
 EMULATOR_GUSTO_CLIENT = ("roost-gusto-emulator", "roost-gusto-emulator-secret")
 
 AccountSaver = Callable[[str, ProviderAccount], Awaitable[None]]
-AdapterFactory = Callable[[str | None], ProviderAdapter]
 
 
 class RealAdapters:
     """Factories for the real adapters, sharing HTTP clients created inside the event loop."""
 
-    def __init__(
-        self, settings: Settings, catalogue: ProviderCatalogue, clock: Clock, save_account: AccountSaver
-    ) -> None:
+    def __init__(self, settings: Settings, clock: Clock, save_account: AccountSaver) -> None:
         self.settings = settings
-        self.catalogue = catalogue
         self.clock = clock
         self.save_account = save_account
         self._clients: ProviderHttpClients | None = None
@@ -40,12 +47,6 @@ class RealAdapters:
             self._clients = ProviderHttpClients()
         return self._clients
 
-    def _definition(self, provider_id: str) -> ProviderDefinition:
-        definition = self.catalogue.get(provider_id)
-        if definition is None:
-            raise LookupError(provider_id)
-        return definition
-
     def gusto(self, connection_id: str | None) -> ProviderAdapter:
         client_id = self.settings.gusto_client_id or EMULATOR_GUSTO_CLIENT[0]
         secret = self.settings.gusto_client_secret
@@ -57,7 +58,6 @@ class RealAdapters:
                 await self.save_account(connection_id, account)
 
         return GustoAdapter(
-            self._definition("gusto"),
             application=GustoApplication(client_id, client_secret),
             http=self.clients.for_provider("gusto"),
             clock=self.clock,
@@ -68,22 +68,30 @@ class RealAdapters:
 
     def bamboohr(self, _connection_id: str | None) -> ProviderAdapter:
         return BambooHrAdapter(
-            self._definition("bamboo_hr_api"),
             http=self.clients.for_provider("bamboo_hr_api"),
             base_url=self.settings.provider_base_url("bamboo_hr_api"),
         )
 
     def paychex_flex(self, _connection_id: str | None) -> ProviderAdapter:
         return PaychexFlexAdapter(
-            self._definition("paychex_flex"),
             http=self.clients.for_provider("paychex_flex"),
             base_url=self.settings.provider_base_url("paychex_flex"),
         )
 
-    def factories(self) -> dict[str, AdapterFactory]:
-        return {"gusto": self.gusto, "bamboo_hr_api": self.bamboohr, "paychex_flex": self.paychex_flex}
+    def registrations(self) -> tuple[Registration, ...]:
+        """Each real adapter with the definition its package declares (and the adapter returns)."""
+        return (
+            Registration(GUSTO, self.gusto),
+            Registration(BAMBOO_HR_API, self.bamboohr),
+            Registration(PAYCHEX_FLEX, self.paychex_flex),
+        )
 
     async def aclose(self) -> None:
         if self._clients is not None:
             await self._clients.aclose()
             self._clients = None
+
+
+def provider_registrations(real: RealAdapters) -> tuple[Registration, ...]:
+    """Every provider Roost lists: the real adapters first, then those the sandbox stands in for."""
+    return (*real.registrations(), *(Registration(definition) for definition in SANDBOX_ONLY_DEFINITIONS))

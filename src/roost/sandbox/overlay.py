@@ -2,8 +2,9 @@
 
 reference §11: what ``/sandbox/*`` changes is what the next sync reads. The overlay holds the
 edits in the records' field names (company fields, per-person individual and employment
-patches keyed by source id, added people, added payments with their statements); this
-module applies them to the generated records and streams the result like the generator does.
+patches keyed by source id, added people, added payments with their statements, and the
+benefit writes of ``/employer/benefits``); this module applies them to the generated records
+and streams the result like the generator does.
 """
 
 from __future__ import annotations
@@ -30,12 +31,28 @@ from roost.providers.records import (
     W4Document,
 )
 from roost.providers.sandbox import authentication
+from roost.providers.sandbox.benefit_edits import BenefitEdits, edited_benefits, edited_enrollments
+from roost.providers.sandbox.benefits import PLANS_BY_ID
 from roost.providers.sandbox.generator import CompanySpec, SandboxCompany
 from roost.sandbox.records import from_wire, merged
 
 NAME_FIELDS = frozenset({"first_name", "middle_name", "last_name"})
 DIRECTORY_FIELDS = frozenset(f.name for f in dataclasses.fields(DirectoryEntry)) - {"source_id"}
 _EMPLOYEE_PREFIX = "emp-"
+
+
+# Benefit writes are kept in the sandbox state's company patch under this key rather than in
+# a column of their own: company benefits are company data, and sharing the row keeps
+# benefit writes and /sandbox edits of one connection serialised by the same row lock. No
+# Company field has this name, and ``split_company_patch`` takes it out before the patch is
+# applied to the company record.
+BENEFIT_EDITS_KEY = "benefit_edits"
+
+
+def split_company_patch(patch: Mapping[str, Any]) -> tuple[dict[str, Any], BenefitEdits]:
+    """A stored company patch as (company field edits, benefit writes)."""
+    company = {k: v for k, v in patch.items() if k != BENEFIT_EDITS_KEY}
+    return company, BenefitEdits.from_json(patch.get(BENEFIT_EDITS_KEY))
 
 
 @dataclass(frozen=True)
@@ -45,6 +62,8 @@ class Overlay:
     employments: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     people: tuple[Mapping[str, Any], ...] = ()
     payments: tuple[Mapping[str, Any], ...] = ()
+    # Benefit writes through /employer/benefits (roost.sandbox.benefit_writes).
+    benefits: BenefitEdits = field(default_factory=BenefitEdits)
 
 
 def spec_for(credentials: Mapping[str, Any], today: dt.date) -> CompanySpec:
@@ -158,10 +177,12 @@ class OverlaidCompany:
         return self.base.pay_groups()
 
     def benefits(self) -> list[CompanyBenefit]:
-        return self.base.benefits()
+        return edited_benefits(self.base.benefits(), self.overlay.benefits)
 
     def enrollments(self, benefit_source_id: str) -> Iterator[BenefitEnrollment]:
-        return self.base.enrollments(benefit_source_id)
+        # Benefits added through the API have no generated enrollments.
+        generated = self.base.enrollments(benefit_source_id) if benefit_source_id in PLANS_BY_ID else ()
+        return edited_enrollments(generated, self.overlay.benefits, benefit_source_id)
 
     def documents(self) -> Iterator[W4Document]:
         return self.base.documents()

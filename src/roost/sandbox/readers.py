@@ -12,7 +12,7 @@ from roost.providers.sandbox.adapter import SandboxReader
 from roost.providers.sandbox.generator import SandboxCompany
 from roost.sandbox.faults import FaultInjectingReader, Faults
 from roost.sandbox.models import SandboxState
-from roost.sandbox.overlay import OverlaidCompany, Overlay, spec_for
+from roost.sandbox.overlay import OverlaidCompany, Overlay, spec_for, split_company_patch
 
 ReaderFor = Callable[[Entity | None], ProviderReader]
 
@@ -20,12 +20,14 @@ ReaderFor = Callable[[Entity | None], ProviderReader]
 def overlay_of(state: SandboxState | None) -> Overlay:
     if state is None:
         return Overlay()
+    company, benefits = split_company_patch(state.company_patch)
     return Overlay(
-        company=state.company_patch,
+        company=company,
         individuals=state.individual_patches,
         employments=state.employment_patches,
         people=tuple(state.added_people),
         payments=tuple(state.added_payments),
+        benefits=benefits,
     )
 
 

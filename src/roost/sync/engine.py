@@ -112,9 +112,9 @@ async def begin(runtime: Runtime, connection_id: str, job_id: str | None) -> Syn
     ] or [(None, None)]
     now = runtime.clock.now()
     async with runtime.database.writing() as session:
-        # Only the job holding the connection's sync dedupe key gets here, so a run still
-        # marked running is one whose worker died mid-sync (kill -9): its rows were discarded
-        # above; record it as failed instead of leaving it running forever.
+        # A run still marked running belongs to an attempt whose worker died mid-sync (kill -9;
+        # the sync dedupe key lets one data_sync_all of a connection run at a time) and whose
+        # rows were just discarded: record it as failed instead of leaving it running forever.
         await session.execute(
             update(SyncRun)
             .where(SyncRun.connection_id == connection_id, SyncRun.status == "running")
@@ -358,8 +358,13 @@ class Sync:
             await writer.settle(runner)
 
 
-async def complete(runtime: Runtime, plan: SyncPlan, outcome: SyncOutcome, job_id: str | None = None) -> None:
-    """Switch readers to the new sync in one transaction."""
+async def complete(runtime: Runtime, plan: SyncPlan, outcome: SyncOutcome, job_id: str | None = None) -> bool:
+    """Switch readers to the new sync in one transaction; False if the sync was superseded.
+
+    A worker that lost its lease (paused, partitioned) may still reach this point after
+    another worker took the job over: ``begin`` marked this run failed and discarded its
+    rows, so it must not go live. The run's own status row is the guard.
+    """
     now = runtime.clock.now()
     result = "partial_error" if outcome.partial_errors else "success"
     stats = {
@@ -370,16 +375,22 @@ async def complete(runtime: Runtime, plan: SyncPlan, outcome: SyncOutcome, job_i
     async with runtime.database.writing() as session:
         connection = await session.get(Connection, plan.connection_id, with_for_update=True)
         if connection is None:
-            return
+            return False
+        finished = await session.execute(
+            update(SyncRun)
+            .where(
+                SyncRun.connection_id == plan.connection_id,
+                SyncRun.number == plan.number,
+                SyncRun.status == "running",
+            )
+            .values(status="succeeded", finished_at=now, stats=stats)
+        )
+        if finished.rowcount != 1:  # type: ignore[attr-defined]
+            return False
         initial = connection.live_sync == 0
         connection.live_sync = plan.number
         connection.last_successful_sync = now
         connection.last_sync_result = result
-        await session.execute(
-            update(SyncRun)
-            .where(SyncRun.connection_id == plan.connection_id, SyncRun.number == plan.number)
-            .values(status="succeeded", finished_at=now, stats=stats)
-        )
         # Events go out in the same transaction as the switch (transactional outbox).
         await announce_sync(
             session,
@@ -390,6 +401,7 @@ async def complete(runtime: Runtime, plan: SyncPlan, outcome: SyncOutcome, job_i
             initial=initial,
             changes=outcome.changes,
         )
+    return True
 
 
 async def abandon(runtime: Runtime, plan: SyncPlan, error: str) -> None:

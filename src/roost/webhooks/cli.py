@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from typing import Annotated
 
 import typer
-from pydantic import BaseModel
 
+from roost.cli.output import print_record, print_records
 from roost.cli.runtime import run
 from roost.webhooks import endpoints, service
 from roost.webhooks.schemas import (
@@ -26,24 +24,7 @@ EndpointId = Annotated[str, typer.Argument(help="The webhook endpoint's id.")]
 
 
 def _print(endpoint: WebhookEndpointOut, as_json: bool) -> None:
-    data = endpoint.model_dump(mode="json")
-    if as_json:
-        typer.echo(json.dumps(data, indent=2))
-        return
-    for key, value in data.items():
-        shown = ", ".join(value) if isinstance(value, list) else value
-        typer.echo(f"{key:>18}: {shown}")
-    if "secret" in data:
-        typer.secho("Store the secret now: it is shown only once.", fg=typer.colors.YELLOW)
-
-
-def _print_all(items: Sequence[BaseModel], as_json: bool, line: str) -> None:
-    rows = [item.model_dump(mode="json") for item in items]
-    if as_json:
-        typer.echo(json.dumps(rows, indent=2))
-        return
-    for row in rows:
-        typer.echo(line.format(**row))
+    print_record(endpoint, as_json, shown_once="secret")
 
 
 @app.command()
@@ -65,7 +46,7 @@ def add(
 def list_(client_id: ClientId, as_json: JsonFlag = False) -> None:
     """List an application's endpoints."""
     found = run(lambda runtime: endpoints.list_endpoints(runtime, client_id))
-    _print_all(found, as_json, "{id}  {enabled!s:<5}  {url}  {event_types}")
+    print_records(found, as_json, "{id}  {enabled!s:<5}  {url}  {event_types}")
 
 
 @app.command()
@@ -104,7 +85,7 @@ def deliveries(
 ) -> None:
     """Show an endpoint's latest deliveries and their attempts."""
     found = run(lambda runtime: service.list_deliveries(runtime, client_id, endpoint_id, limit))
-    _print_all(found, as_json, "{id}  {status:<9}  {event_id}  {event_type}  attempts={attempts}")
+    print_records(found, as_json, "{id}  {status:<9}  {event_id}  {event_type}  attempts={attempts}")
 
 
 @app.command()
@@ -121,8 +102,8 @@ def redeliver(
     line = "{id}  {status:<9}  {event_id}  -> endpoint {endpoint_id}"
     if delivery is not None:
         retried = run(lambda runtime: service.redeliver_delivery(runtime, client_id, delivery))
-        _print_all([retried], as_json, line)
+        print_records([retried], as_json, line)
         return
     event_id = str(event)
     sent = run(lambda runtime: service.redeliver_event(runtime, client_id, event_id, endpoint))
-    _print_all(sent, as_json, line)
+    print_records(sent, as_json, line)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from roost.providers.bamboohr.definition import DEFINITION
 from roost.providers.bamboohr.reader import BambooHrApi, BambooHrReader
 from roost.providers.catalogue import ProviderDefinition
 from roost.providers.contract import (
@@ -20,9 +21,11 @@ from roost.providers.contract import (
     AuthFailed,
     AuthStep,
     AuthSucceeded,
+    BenefitWriter,
     InsufficientPermissions,
     ProviderAccount,
     ProviderError,
+    UnsupportedBenefitWriter,
 )
 from roost.providers.http import ProviderHttpClient
 from roost.providers.records import Entity
@@ -47,20 +50,18 @@ def parse_api_token(fields: Mapping[str, str]) -> tuple[str, str] | None:
 class BambooHrAdapter:
     def __init__(
         self,
-        definition: ProviderDefinition,
         *,
         http: ProviderHttpClient,
         base_url: str = PRODUCTION_BASE_URL,
         page_size: int = 100,
     ) -> None:
-        self._definition = definition
         self._http = http
         self._base_url = base_url
         self._page_size = page_size
 
     @property
     def definition(self) -> ProviderDefinition:
-        return self._definition
+        return DEFINITION
 
     async def login(self, method: str, fields: Mapping[str, str]) -> AuthStep:
         if method != "api_token":
@@ -110,3 +111,7 @@ class BambooHrAdapter:
         domain = str(account.credentials["company_domain"])
         api = BambooHrApi(self._http, self._base_url, domain, str(account.credentials["api_key"]))
         return BambooHrReader(api, domain, self._page_size)
+
+    def benefit_writer(self, account: ProviderAccount, entity: Entity | None) -> BenefitWriter:
+        # BambooHR's API has no payroll deductions to write (it is an HR system).
+        return UnsupportedBenefitWriter("BambooHR")

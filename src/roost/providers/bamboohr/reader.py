@@ -10,14 +10,15 @@ so the reader asks once and hands the rows out in pages. Pay history comes from 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
 
 import httpx
 
 from roost.providers.bamboohr import mapping
 from roost.providers.contract import NotSupported, ProviderError
 from roost.providers.http import ProviderHttpClient, classify_status
+from roost.providers.paging import in_pages, unsupported_pages
 from roost.providers.records import (
     BenefitEnrollment,
     Company,
@@ -32,7 +33,6 @@ from roost.providers.records import (
     W4Document,
 )
 
-T = TypeVar("T")
 ERROR_HEADER = "x-bamboohr-error-message"
 
 
@@ -42,9 +42,8 @@ def classify(response: httpx.Response) -> ProviderError | None:
     return classify_status(response, f"BambooHR {response.status_code}: {message}" if message else None)
 
 
-async def _not_supported(what: str) -> AsyncIterator[list[Any]]:
-    raise NotSupported(f"BambooHR's public API has no {what} to read.")
-    yield []  # makes this an async generator; never reached
+def _not_supported(what: str) -> AsyncIterator[list[Any]]:
+    return unsupported_pages(f"BambooHR's public API has no {what} to read.")
 
 
 class BambooHrApi:
@@ -81,18 +80,12 @@ class BambooHrReader:
         rows: list[dict[str, Any]] = report.get("employees") or []
         return rows
 
-    async def _pages(
-        self, rows: Sequence[Mapping[str, Any]], build: Callable[[Any], T]
-    ) -> AsyncIterator[list[T]]:
-        for start in range(0, len(rows), self._page_size):
-            yield [build(row) for row in rows[start : start + self._page_size]]
-
     async def directory(self) -> AsyncIterator[list[DirectoryEntry]]:
-        async for page in self._pages(await self._report(), mapping.directory_entry):
+        async for page in in_pages(map(mapping.directory_entry, await self._report()), self._page_size):
             yield page
 
     async def individuals(self) -> AsyncIterator[list[Individual]]:
-        async for page in self._pages(await self._report(), mapping.individual):
+        async for page in in_pages(map(mapping.individual, await self._report()), self._page_size):
             yield page
 
     async def employments(self) -> AsyncIterator[list[Employment]]:
@@ -102,7 +95,7 @@ class BambooHrReader:
         def build(row: Mapping[str, Any]) -> Employment:
             return mapping.employment(row, history.get(str(row["id"]), ()))
 
-        async for page in self._pages(rows, build):
+        async for page in in_pages(map(build, rows), self._page_size):
             yield page
 
     async def _income_history(self) -> dict[str, list[Income]]:

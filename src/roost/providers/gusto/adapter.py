@@ -20,10 +20,13 @@ from roost.providers.contract import (
     AuthFailed,
     AuthStep,
     AuthSucceeded,
+    BenefitWriter,
     ProviderAccount,
     ProviderError,
+    UnsupportedBenefitWriter,
 )
 from roost.providers.gusto.api import GustoApi
+from roost.providers.gusto.definition import DEFINITION
 from roost.providers.gusto.oauth import (
     GustoApplication,
     GustoTokenKeeper,
@@ -46,7 +49,6 @@ AccountListener = Callable[[ProviderAccount], Awaitable[None]]
 class GustoAdapter:
     def __init__(
         self,
-        definition: ProviderDefinition,
         *,
         application: GustoApplication,
         http: ProviderHttpClient,
@@ -56,7 +58,6 @@ class GustoAdapter:
         on_refreshed: AccountListener | None = None,
         page_size: int = 100,
     ) -> None:
-        self._definition = definition
         self._application = application
         self._http = http
         self._clock = clock
@@ -67,7 +68,7 @@ class GustoAdapter:
 
     @property
     def definition(self) -> ProviderDefinition:
-        return self._definition
+        return DEFINITION
 
     async def login(self, method: str, fields: Mapping[str, str]) -> AuthStep:
         return AuthFailed("Gusto connects with OAuth only.", retryable=False)
@@ -130,6 +131,10 @@ class GustoAdapter:
             raise ProviderError("A Gusto account reads only the company it was authorized for.")
         api = GustoApi(self._http, self._base_url, account, self.refresh, self._clock)
         return GustoReader(api, self._page_size)
+
+    def benefit_writer(self, account: ProviderAccount, entity: Entity | None) -> BenefitWriter:
+        # Roost reads no Gusto benefits yet, so it writes none either.
+        return UnsupportedBenefitWriter("Gusto")
 
 
 def _bare_account(access_token: str) -> ProviderAccount:

@@ -11,6 +11,7 @@ from roost.providers.gusto import mapping
 from roost.providers.gusto import payroll_mapping as payroll
 from roost.providers.gusto.api import GustoApi
 from roost.providers.gusto.mapping import Json
+from roost.providers.paging import unsupported_pages
 from roost.providers.records import (
     BenefitEnrollment,
     Company,
@@ -31,9 +32,8 @@ MAX_WINDOW = dt.timedelta(days=365)
 STATEMENT_INCLUDES = "taxes,benefits,deductions"
 
 
-async def _not_supported(what: str) -> AsyncIterator[list[Any]]:
-    raise NotSupported(f"Gusto App Integrations reads do not cover {what} in Roost yet.")
-    yield []  # makes this an async generator; never reached
+def _not_supported(what: str) -> AsyncIterator[list[Any]]:
+    return unsupported_pages(f"Gusto App Integrations reads do not cover {what} in Roost yet.")
 
 
 class GustoReader:

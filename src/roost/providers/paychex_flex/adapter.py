@@ -18,12 +18,15 @@ from roost.providers.contract import (
     AuthFailed,
     AuthStep,
     AuthSucceeded,
+    BenefitWriter,
     EntitySelectionRequired,
     MfaRequired,
     ProviderAccount,
     ProviderError,
+    UnsupportedBenefitWriter,
 )
 from roost.providers.http import ProviderHttpClient
+from roost.providers.paychex_flex.definition import DEFINITION
 from roost.providers.paychex_flex.reader import PaychexApi, PaychexFlexReader, classify
 from roost.providers.records import Entity
 
@@ -35,20 +38,18 @@ PRODUCTION_BASE_URL = "https://api.paychex.com"
 class PaychexFlexAdapter:
     def __init__(
         self,
-        definition: ProviderDefinition,
         *,
         http: ProviderHttpClient,
         base_url: str = PRODUCTION_BASE_URL,
         page_size: int = 100,
     ) -> None:
-        self._definition = definition
         self._http = http
         self._base_url = base_url.rstrip("/")
         self._page_size = page_size
 
     @property
     def definition(self) -> ProviderDefinition:
-        return self._definition
+        return DEFINITION
 
     async def _post(self, path: str, body: Mapping[str, str]) -> dict[str, Any]:
         response = await self._http.send("POST", f"{self._base_url}{path}", json=body, classify=classify)
@@ -121,6 +122,10 @@ class PaychexFlexAdapter:
             entity = account.entities[0]
         api = PaychexApi(self._http, self._base_url, str(account.credentials["session_token"]))
         return PaychexFlexReader(api, entity.source_id, self._page_size)
+
+    def benefit_writer(self, account: ProviderAccount, entity: Entity | None) -> BenefitWriter:
+        # Roost reads no Paychex Flex deductions yet, so it writes none either.
+        return UnsupportedBenefitWriter("Paychex Flex")
 
 
 def _account(session_token: str, companies: tuple[Entity, ...], username: str) -> ProviderAccount:

@@ -14,6 +14,7 @@ import httpx
 
 from roost.providers.contract import NotSupported, ProviderError
 from roost.providers.http import ProviderHttpClient, classify_status
+from roost.providers.paging import unsupported_pages
 from roost.providers.paychex_flex import mapping
 from roost.providers.records import (
     BenefitEnrollment,
@@ -44,9 +45,8 @@ def classify(response: httpx.Response) -> ProviderError | None:
     return classify_status(response, message)
 
 
-async def _not_supported(what: str) -> AsyncIterator[list[Any]]:
-    raise NotSupported(f"Roost's Paychex Flex adapter does not read {what}.")
-    yield []  # makes this an async generator; never reached
+def _not_supported(what: str) -> AsyncIterator[list[Any]]:
+    return unsupported_pages(f"Roost's Paychex Flex adapter does not read {what}.")
 
 
 class PaychexApi:

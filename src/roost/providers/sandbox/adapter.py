@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any, Protocol, TypeVar
@@ -14,9 +15,11 @@ from roost.providers.contract import (
     AuthFailed,
     AuthStep,
     AuthSucceeded,
+    BenefitWriter,
     ProviderAccount,
     ProviderReader,
 )
+from roost.providers.paging import in_pages
 from roost.providers.records import (
     BenefitEnrollment,
     Company,
@@ -31,21 +34,21 @@ from roost.providers.records import (
     W4Document,
 )
 from roost.providers.sandbox import authentication
+from roost.providers.sandbox.benefit_edits import (
+    BenefitEdits,
+    SandboxBenefitWriter,
+    edited_benefits,
+    edited_enrollments,
+)
+from roost.providers.sandbox.benefits import PLANS_BY_ID
 from roost.providers.sandbox.generator import SandboxCompany
 
 T = TypeVar("T")
 PAGE_SIZE = 500
 
 
-async def _pages(items: Iterator[T], size: int = PAGE_SIZE) -> AsyncIterator[list[T]]:
-    page: list[T] = []
-    for item in items:
-        page.append(item)
-        if len(page) >= size:
-            yield page
-            page = []
-    if page:
-        yield page
+def _pages(items: Iterator[T]) -> AsyncIterator[list[T]]:
+    return in_pages(items, PAGE_SIZE)
 
 
 class GeneratedCompany(Protocol):
@@ -140,3 +143,25 @@ class FinchSandboxAdapter:
     def reader(self, account: ProviderAccount, entity: Entity | None) -> ProviderReader:
         spec = authentication.company_spec(account.credentials, self._clock.now().date())
         return SandboxReader(SandboxCompany(spec), entity)
+
+    def benefit_writer(self, account: ProviderAccount, entity: Entity | None) -> BenefitWriter:
+        """A writer over the generated company whose edits live as long as the writer does.
+
+        Roost's own Finch-mode connections write through :mod:`roost.sandbox.benefit_writes`
+        instead, which keeps the edits in the connection's overlay for the next sync to read
+        (as :mod:`roost.sandbox.readers` does for reads).
+        """
+        company = SandboxCompany(authentication.company_spec(account.credentials, self._clock.now().date()))
+        edits = BenefitEdits()
+        people = functools.cache(lambda: frozenset(i.source_id for i in company.individuals()))
+
+        def enrollments(benefit_source_id: str) -> Iterator[BenefitEnrollment]:
+            generated = company.enrollments(benefit_source_id) if benefit_source_id in PLANS_BY_ID else ()
+            return edited_enrollments(generated, edits, benefit_source_id)
+
+        return SandboxBenefitWriter(
+            edits,
+            lambda: edited_benefits(company.benefits(), edits),
+            enrollments,
+            lambda source_id: source_id in people(),
+        )

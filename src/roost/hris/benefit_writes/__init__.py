@@ -1,0 +1,1 @@
+"""Benefit writes: ``POST/DELETE /employer/benefits[...]`` as manual jobs (reference §8, §9)."""
