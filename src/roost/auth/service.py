@@ -16,6 +16,7 @@ from roost.connections.models import Connection
 from roost.core import identifiers
 from roost.core.errors import FinchError, invalid_token
 from roost.core.runtime import Runtime
+from roost.core.statements import StatementRunner
 
 
 def invalid_grant(message: str) -> FinchError:
@@ -139,9 +140,15 @@ _TOKEN = (
 )
 
 
-async def authenticate_token(runtime: Runtime, token: str) -> TokenContext:
+async def authenticate_token(
+    runtime: Runtime, token: str, runner: StatementRunner | None = None
+) -> TokenContext:
+    """The token's context; read in ``runner``'s snapshot when given, else in its own."""
     digest = identifiers.digest(runtime.server_key, token)
-    async with runtime.database.reading_statements() as runner:
+    if runner is None:
+        async with runtime.database.reading_statements() as own:
+            row = await own.first(_TOKEN, {"digest": digest})
+    else:
         row = await runner.first(_TOKEN, {"digest": digest})
     if row is None or row.revoked_at is not None or row.status == "disconnected":
         raise invalid_token()

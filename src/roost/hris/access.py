@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request
 from sqlalchemy import Table, bindparam, select
@@ -19,6 +19,7 @@ from roost.connections.models import Connection, ConnectionEntity
 from roost.core.dependencies import RuntimeDep
 from roost.core.errors import FinchError
 from roost.core.runtime import Runtime
+from roost.core.statements import StatementRunner
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,14 @@ def query_list(request: Request, name: str) -> list[str]:
 
 
 async def employer_context(
-    runtime: Runtime, request: Request, token: TokenContext, product: str
+    runtime: Runtime,
+    request: Request,
+    token: TokenContext,
+    product: str,
+    runner: StatementRunner | None = None,
 ) -> EmployerContext:
+    """The context of one data request; reads in ``runner``'s snapshot when given (the lean
+    directory route reads token, context and page in one), else in a snapshot of its own."""
     if product not in token.products:
         raise FinchError(
             403, "insufficient_scope_error", f"This access token was not granted the {product} product"
@@ -64,9 +71,11 @@ async def employer_context(
         # Per application across all its connections, before any database work (reference §12).
         runtime.rate_limiter.check(token.application_id, product)
     require_data_access(token)
-    async with runtime.database.reading_statements() as runner:
-        connection = await runner.first(_CONNECTION, {"connection_id": token.connection_id})
-        entities = await runner.all(_ENTITIES, {"connection_id": token.connection_id})
+    if runner is None:
+        async with runtime.database.reading_statements() as own:
+            connection, entities = await _connection_state(own, token.connection_id)
+    else:
+        connection, entities = await _connection_state(runner, token.connection_id)
     assert connection is not None
     connected = [row.id for row in entities if row.status == "connected"]
     disconnected = {row.id for row in entities if row.status == "disconnected"}
@@ -97,6 +106,11 @@ _CONNECTION = select(
     _c.c.live_sync, _c.c.last_successful_sync, _c.c.last_sync_attempt_at, _c.c.last_sync_result
 ).where(_c.c.id == bindparam("connection_id"))
 _ENTITIES = select(_e.c.id, _e.c.status).where(_e.c.connection_id == bindparam("connection_id"))
+
+
+async def _connection_state(runner: StatementRunner, connection_id: str) -> tuple[Any, list[Any]]:
+    connection = await runner.first(_CONNECTION, {"connection_id": connection_id})
+    return connection, await runner.all(_ENTITIES, {"connection_id": connection_id})
 
 
 def _entity(request: Request, entity_ids: list[str], disconnected: set[str]) -> str | None:

@@ -49,11 +49,13 @@ def _bounded(request: Request, name: str, default: int, low: int, high: int) -> 
 
 async def directory(request: Request) -> Response:
     runtime = cast(Runtime, request.app.state.runtime)
-    token = await authenticate_token(runtime, parse_bearer(request.headers.get("authorization")))
-    context = await employer_context(runtime, request, token, "directory")
-    limit = _bounded(request, "limit", 100, 1, MAX_LIMIT)
-    offset = _bounded(request, "offset", 0, 0, MAX_OFFSET)
+    bearer = parse_bearer(request.headers.get("authorization"))
+    # One read snapshot for token, connection state and page: one BEGIN/COMMIT, not three.
     async with runtime.database.reading_statements() as runner:
+        token = await authenticate_token(runtime, bearer, runner)
+        context = await employer_context(runtime, request, token, "directory", runner)
+        limit = _bounded(request, "limit", 100, 1, MAX_LIMIT)
+        offset = _bounded(request, "offset", 0, 0, MAX_OFFSET)
         bodies, total = await store.page(runner, context, "directory", limit, offset)
     # paging.count is the grand total, so the SDK's auto-pagination stops where it should.
     return raw_json(
