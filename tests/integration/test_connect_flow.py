@@ -109,3 +109,21 @@ async def test_credentials_are_never_stored_in_plaintext(
         # The scan itself works: what is stored in the clear (the provider id) is found.
         assert stored_anywhere(sqlite_path, b"bamboo_hr") == [b"bamboo_hr"]
         assert stored_anywhere(sqlite_path, unique.encode(), b'"password"') == []
+
+
+async def test_the_picker_lists_only_providers_this_mode_can_connect(
+    client: httpx.AsyncClient, app_credentials: Credentials, runtime: Runtime
+) -> None:
+    def listed(html: str) -> set[str]:
+        return {chunk.split('"', 1)[0] for chunk in html.split('name="provider_id" value="')[1:]}
+
+    finch = ConnectDriver(client, await new_session(client, app_credentials, customer_id="picker-finch"))
+    simulated = listed((await finch.open()).text)
+    provider = ConnectDriver(
+        client, await new_session(client, app_credentials, customer_id="picker-real", sandbox="provider")
+    )
+    real = listed((await provider.open()).text)
+    # The Finch-mode sandbox stands in for any provider; "provider" mode needs a real adapter.
+    assert len(simulated) > len(real) >= 1
+    assert real == {p for p in simulated if runtime.adapters.available(p, "provider")}
+    assert {"gusto", "paychex_flex"} <= real and "paycom" not in real

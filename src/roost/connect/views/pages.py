@@ -44,7 +44,11 @@ async def render_step(runtime: Runtime, request: Request, flow: flows.Flow) -> R
         providers = [
             p
             for p in runtime.catalogue
-            if p.supports_products(flow.session.products) and (p.automated or flow.session.manual)
+            if p.supports_products(flow.session.products)
+            and (p.automated or flow.session.manual)
+            # Only providers this server can connect in this mode: with sandbox "provider"
+            # or none, that is those with a real adapter.
+            and runtime.adapters.available(p.id, flow.session.sandbox)
         ]
     return await page(
         runtime, request, flow, STEP_TEMPLATES.get(flow.step, "provider.html"), providers=providers
