@@ -93,10 +93,13 @@ async def create_connection(runtime: Runtime, employees: int, products: list[str
 
 
 async def sync_once(
-    runtime: Runtime, connection_id: str, employees: int, history_days: int
+    runtime: Runtime, connection_id: str, employees: int, history_days: int, *, full: bool = False
 ) -> dict[str, Any]:
-    """One sync of the bench company with ``history_days`` of payroll; its outcome."""
-    plan = await engine.begin(runtime, connection_id, None)
+    """One sync of the bench company with ``history_days`` of payroll; its outcome.
+
+    ``full`` is a forced ``data_sync_all`` (the whole payroll history read again); otherwise
+    a re-sync is the scheduled kind."""
+    plan = await engine.begin(runtime, connection_id, None, full=full)
     assert plan is not None
     today = runtime.clock.now().date()
     spec = CompanySpec(

@@ -40,6 +40,7 @@ class Watching:
         return getattr(self._inner, name)
 
     async def payments(self, start: dt.date, end: dt.date) -> AsyncIterator[list[Payment]]:
+        self.listed_from.append(start)
         async for page in self._inner.payments(start, end):
             yield [payment for payment in page if payment.source_id not in self._drop]
 
@@ -52,9 +53,15 @@ class Watching:
 
 
 async def sync(
-    runtime: Runtime, connection_id: str, *, fail: set[str] = frozenset(), drop: set[str] = frozenset()
+    runtime: Runtime,
+    connection_id: str,
+    *,
+    fail: set[str] = frozenset(),
+    drop: set[str] = frozenset(),
+    full: bool = False,
+    listed_from: list[dt.date] | None = None,
 ) -> tuple[list[str], engine.SyncOutcome]:
-    plan = await engine.begin(runtime, connection_id, None)
+    plan = await engine.begin(runtime, connection_id, None, full=full)
     assert plan is not None
     async with runtime.database.reading() as session:
         connection = await session.get(Connection, connection_id)
@@ -65,9 +72,13 @@ async def sync(
         runtime, connection, adapter, plan.account
     )
     fetched: list[str] = []
-    outcome = await engine.Sync(
-        runtime, plan, lambda entity: Watching(real(entity), fetched, fail=set(fail), drop=set(drop))
-    ).run()
+
+    def watching(entity: Entity | None) -> ProviderReader:
+        reader = Watching(real(entity), fetched, fail=set(fail), drop=set(drop))
+        reader.listed_from = listed_from if listed_from is not None else []
+        return reader  # type: ignore[return-value]
+
+    outcome = await engine.Sync(runtime, plan, watching).run()
     await engine.complete(runtime, plan, outcome)
     return fetched, outcome
 
@@ -155,10 +166,31 @@ async def test_a_payment_that_disappears_takes_its_statements_with_it(
     oldest = min(dates, key=dates.__getitem__)
     before = await current_statements(runtime, connected.connection_id)
 
-    fetched, outcome = await sync(runtime, connected.connection_id, drop={oldest})
+    # Only a full read (a forced data_sync_all) lists old payments and can see one vanish.
+    fetched, outcome = await sync(runtime, connected.connection_id, drop={oldest}, full=True)
 
     assert oldest not in fetched
     deleted = outcome.changes["pay_statement"].deleted
     assert deleted and all(":" in roost_id for roost_id in deleted)
     assert outcome.changes["payment"].counts["deleted"] == 1
     assert await current_statements(runtime, connected.connection_id) == before - len(deleted)
+
+
+async def test_a_scheduled_resync_lists_only_the_window_and_a_forced_one_everything(
+    client: httpx.AsyncClient, app_credentials: Credentials, runtime: Runtime
+) -> None:
+    connected = await connect_sandbox(client, app_credentials, customer_id="refresh-listing")
+    await run_jobs(runtime)
+    today = runtime.clock.now().date()
+    window_start = today - dt.timedelta(days=runtime.settings.statement_refresh_days)
+    before = await current_statements(runtime, connected.connection_id)
+
+    scheduled: list[dt.date] = []
+    _, quiet = await sync(runtime, connected.connection_id, listed_from=scheduled)
+    assert scheduled == [window_start] and quiet.rows_written == 0
+    assert await current_statements(runtime, connected.connection_id) == before  # history kept
+
+    forced: list[dt.date] = []
+    fetched, full = await sync(runtime, connected.connection_id, full=True, listed_from=forced)
+    assert forced == [dt.date(today.year - 1, 1, 1)] and full.rows_written == 0
+    assert len(fetched) == len(await payment_dates(runtime, connected.connection_id))

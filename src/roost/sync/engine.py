@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from roost.connections.models import Connection, ConnectionEntity
 from roost.core import identifiers
@@ -24,7 +24,7 @@ from roost.providers.records import Entity
 from roost.providers.records.wire import top_level
 from roost.sync.events import announce_sync
 from roost.sync.mapping import ID_SPACE, finch_body
-from roost.sync.models import SyncRun
+from roost.sync.models import DataRecord, SyncRun
 from roost.sync.store import IdRegistry, KindChanges, Row, VersionedWriter, discard_unfinished
 
 # Which record kinds a granted product needs.
@@ -38,6 +38,15 @@ PRODUCT_KINDS: dict[str, tuple[str, ...]] = {
     "benefits": ("benefit", "enrollment"),
     "documents": ("document",),
 }
+
+
+_SETTLED_PAYMENTS = select(DataRecord.roost_id).where(
+    DataRecord.connection_id == bindparam("connection_id"),
+    DataRecord.kind == "payment",
+    DataRecord.valid_to.is_(None),
+    DataRecord.on_date >= bindparam("start"),
+    DataRecord.on_date < bindparam("before"),
+)
 
 
 def kinds_for(products: list[str]) -> set[str]:
@@ -57,6 +66,9 @@ class SyncPlan:
     incomplete_payments: frozenset[str] = frozenset()
     # Unchanged payments paid before this day keep their statements without a re-read.
     statements_settled_before: dt.date | None = None
+    # A scheduled re-sync lists payments from this day on and keeps the older ones as they
+    # are (paid payroll is history); None: the whole history is read.
+    payments_from: dt.date | None = None
 
 
 @dataclass
@@ -70,8 +82,15 @@ class SyncOutcome:
         return sum(change.rows_written for change in self.changes.values())
 
 
-async def begin(runtime: Runtime, connection_id: str, job_id: str | None) -> SyncPlan | None:
-    """Discard leftovers of an interrupted sync and number a new one; None if nothing to sync."""
+async def begin(
+    runtime: Runtime, connection_id: str, job_id: str | None, *, full: bool = False
+) -> SyncPlan | None:
+    """Discard leftovers of an interrupted sync and number a new one; None if nothing to sync.
+
+    ``full`` (a forced ``data_sync_all``) reads the whole payroll history again; otherwise a
+    re-sync whose previous sync read payroll in full reads only the refresh window's
+    payments and statements, and those that changed or failed (DESIGN.md §6).
+    """
     async with runtime.database.reading() as session:
         connection = await session.get(Connection, connection_id)
         if connection is None or connection.status == "disconnected" or not connection.credentials_ciphertext:
@@ -93,6 +112,7 @@ async def begin(runtime: Runtime, connection_id: str, job_id: str | None) -> Syn
         live_stats = await session.scalar(
             select(SyncRun.stats).where(SyncRun.connection_id == connection_id, SyncRun.number == live)
         )
+    live_kinds = set((live_stats or {}).get("kinds", ()))
     incomplete = frozenset(
         str(error["payment_id"])
         for error in (live_stats or {}).get("partial_errors", [])
@@ -135,16 +155,23 @@ async def begin(runtime: Runtime, connection_id: str, job_id: str | None) -> Syn
             update(Connection).where(Connection.id == connection_id).values(last_sync_attempt_at=now)
         )
     today = now.date()
+    kinds = kinds_for(list(connection.products))
+    settled_before = today - dt.timedelta(days=runtime.settings.statement_refresh_days)
+    # Settled payroll may be kept only if the live sync read it (a newly granted product
+    # starts with its whole history).
+    payroll_read = {"payment", "pay_statement"} & kinds <= live_kinds
+    incremental = live > 0 and not full and payroll_read
     return SyncPlan(
         connection_id,
         number,
-        kinds_for(list(connection.products)),
+        kinds,
         account,
         entities,
         today,
         initial=live == 0,
         incomplete_payments=incomplete,
-        statements_settled_before=today - dt.timedelta(days=runtime.settings.statement_refresh_days),
+        statements_settled_before=settled_before if incremental else None,
+        payments_from=settled_before if incremental and not incomplete else None,
     )
 
 
@@ -299,13 +326,23 @@ class Sync:
         if "payment" not in self.plan.kinds:
             return
         start = dt.date(self.plan.today.year - 1, 1, 1)
+        read_from = max(start, self.plan.payments_from) if self.plan.payments_from else start
         payments: list[tuple[str, dt.date | None]] = []
 
         def payment_row(wire: dict[str, Any]) -> Row:
             payments.append((wire["source_id"], wire["pay_date"]))
             return self._row("payment", wire, entity_id, on_date=wire["pay_date"])
 
-        await self._stream("payment", reader.payments(start, self.plan.today), entity_id, payment_row)
+        await self._stream("payment", reader.payments(read_from, self.plan.today), entity_id, payment_row)
+        if read_from > start:
+            # Payments before the window were not listed: they stay as they are, with their
+            # statements (a forced sync reads them all again).
+            async with self.runtime.database.statements() as runner:
+                kept = await runner.all(
+                    _SETTLED_PAYMENTS,
+                    {"connection_id": self.plan.connection_id, "start": start, "before": read_from},
+                )
+            self._writer("payment").keep(row.roost_id for row in kept)
         if "pay_statement" in self.plan.kinds:
             for source_id, pay_date in payments:
                 if not self._statements_settled(source_id, pay_date):
@@ -368,6 +405,7 @@ async def complete(runtime: Runtime, plan: SyncPlan, outcome: SyncOutcome, job_i
     now = runtime.clock.now()
     result = "partial_error" if outcome.partial_errors else "success"
     stats = {
+        "kinds": sorted(plan.kinds),
         "rows_written": outcome.rows_written,
         "changes": {kind: dict(c.counts) for kind, c in outcome.changes.items()},
         "partial_errors": outcome.partial_errors,

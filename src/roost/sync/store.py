@@ -162,6 +162,10 @@ class VersionedWriter:
         self.changes.add("created", created)
         self.changes.add("updated", updated)
 
+    def keep(self, roost_ids: Iterable[str]) -> None:
+        """Treat these current records as seen: this sync did not read them on purpose."""
+        self._seen.update(roost_ids)
+
     def keep_prefix(self, prefix: str) -> None:
         """Treat current rows whose id starts with ``prefix`` as seen (their source failed)."""
         self._seen.update(roost_id for roost_id in self._current if roost_id.startswith(prefix))

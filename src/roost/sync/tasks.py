@@ -33,7 +33,8 @@ async def _set_status(runtime: Runtime, connection_id: str, status: str, reason:
 
 async def run_sync(runtime: Runtime, job: ClaimedJob) -> dict[str, Any] | None:
     connection_id = str(job.connection_id)
-    plan = await engine.begin(runtime, connection_id, job.id)
+    # A forced data_sync_all (POST /jobs/automated, POST /sandbox/jobs) reads everything again.
+    plan = await engine.begin(runtime, connection_id, job.id, full=bool((job.payload or {}).get("forced")))
     if plan is None:
         return {"skipped": "connection is disconnected or has no credentials"}
     async with runtime.database.reading() as session:
