@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from roost.core.clock import FakeClock
-from roost.providers.catalogue import AuthMethodDefinition, ProviderDefinition
+from roost.providers.catalogue import READABLE_PRODUCTS, AuthMethodDefinition, ProviderDefinition
 from roost.providers.contract import (
     AuthFailed,
     MfaRequired,
@@ -44,18 +44,6 @@ from tests.conformance.harnesses import (
 )
 from tests.unit.test_records_wire import finch_ids
 
-# Every product with a read behind it (``ssn`` rides on ``individual``; the plan products have
-# no endpoints in Finch's API yet).
-READABLE_PRODUCTS = (
-    "company",
-    "directory",
-    "individual",
-    "employment",
-    "payment",
-    "pay_statement",
-    "benefits",
-    "documents",
-)
 AUTOMATED_METHODS = ("credential", "api_token", "api_credential", "oauth")
 WINDOW = (TODAY - dt.timedelta(days=30), TODAY)
 Wire = dict[str, Any]

@@ -7,14 +7,12 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import select, update
 
-from roost.app import create_app
 from roost.cli import main as cli_main
 from roost.connections.models import Connection, ConnectionEntity, ConnectionStatusChange
 from roost.core.clock import FakeClock
@@ -22,7 +20,7 @@ from roost.core.runtime import Runtime
 from roost.settings import Settings
 from tests.conftest import make_application
 from tests.factories import insert_connection
-from tests.integration.test_sandbox_api import bearer, create, with_sandbox_routes
+from tests.integration.test_sandbox_api import bearer, create
 from tests.syncing import live_sync, run_jobs
 
 
@@ -54,15 +52,6 @@ def roost(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
 def clock_at_wall_time(clock: FakeClock) -> None:
     # The CLI runs on the system clock; its jobs must be due for this test's worker.
     clock.advance(seconds=(dt.datetime.now(dt.UTC) - clock.now()).total_seconds() + 60)
-
-
-@pytest.fixture
-async def api(settings: Settings, runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
-    app = with_sandbox_routes(create_app(settings, runtime=runtime))
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-    ) as http:
-        yield http
 
 
 async def history(runtime: Runtime, connection_id: str) -> list[tuple[str, str | None]]:

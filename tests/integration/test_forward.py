@@ -16,7 +16,7 @@ from roost.forwarding.routes import router as forwarding_router
 from tests.conftest import Credentials, make_application
 from tests.connect_driver import ConnectDriver, query_of
 from tests.integration.test_provider_connections import emulators, provider_runtime, start
-from tests.integration.test_sandbox_api import create, with_sandbox_routes
+from tests.integration.test_sandbox_api import create
 from tests.syncing import REDIRECT
 
 __all__ = ["emulators", "provider_runtime"]  # fixtures shared with the provider tests
@@ -32,9 +32,7 @@ def with_forwarding(app: FastAPI) -> FastAPI:
 
 @pytest.fixture
 async def http(provider_runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
-    app = with_forwarding(
-        with_sandbox_routes(create_app(provider_runtime.settings, runtime=provider_runtime))
-    )
+    app = with_forwarding(create_app(provider_runtime.settings, runtime=provider_runtime))
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://testserver"
     ) as client:

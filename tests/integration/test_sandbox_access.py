@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import update
 
-from roost.app import create_app
 from roost.auth.models import AccessToken
 from roost.connections.models import Connection
 from roost.core import identifiers
 from roost.core.runtime import Runtime
-from roost.settings import Settings
 from tests.conftest import Credentials, make_application
-from tests.integration.test_sandbox_api import create, with_sandbox_routes
+from tests.integration.test_sandbox_api import create
 from tests.syncing import REDIRECT, connect_sandbox
 
 BEARER_ENDPOINTS: list[tuple[str, str, Any]] = [
@@ -32,15 +29,6 @@ BEARER_ENDPOINTS: list[tuple[str, str, Any]] = [
     ("GET", "/sandbox/jobs/configuration", None),
     ("PUT", "/sandbox/jobs/configuration", {"type": "data_sync_all", "completion_status": "error"}),
 ]
-
-
-@pytest.fixture
-async def api(settings: Settings, runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
-    app = with_sandbox_routes(create_app(settings, runtime=runtime))
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-    ) as http:
-        yield http
 
 
 async def token_for(runtime: Runtime, connection_id: str, application_id: str) -> dict[str, str]:

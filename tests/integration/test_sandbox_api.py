@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import select
 
-from roost.app import create_app
 from roost.connections.models import ConnectionStatusChange
 from roost.core.runtime import Runtime
-from roost.sandbox.routes import router as sandbox_router
-from roost.settings import Settings
 from tests.conftest import Credentials, make_application
 from tests.syncing import run_jobs
 
 ORGANIZATION = ["company", "directory", "individual", "employment"]
-
-
-def with_sandbox_routes(app: FastAPI) -> FastAPI:
-    # Until app.py includes the sandbox router, the tests include it themselves.
-    if not any(getattr(route, "path", "") == "/sandbox/connections" for route in app.routes):
-        app.include_router(sandbox_router)
-    return app
-
-
-@pytest.fixture
-async def api(settings: Settings, runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
-    app = with_sandbox_routes(create_app(settings, runtime=runtime))
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-    ) as http:
-        yield http
 
 
 @pytest.fixture

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
-from roost.app import create_app
 from roost.core.runtime import Runtime
-from roost.settings import Settings
 from tests.conftest import Credentials, make_application
-from tests.integration.test_sandbox_api import bearer, create, with_sandbox_routes
+from tests.integration.test_sandbox_api import bearer, create
 from tests.syncing import resync, run_jobs
 
 EVERYTHING = ["company", "directory", "individual", "ssn", "employment", "payment", "pay_statement"]
-
-
-@pytest.fixture
-async def api(settings: Settings, runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
-    app = with_sandbox_routes(create_app(settings, runtime=runtime))
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-    ) as http:
-        yield http
 
 
 @pytest.fixture

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import select
 
-from roost.app import create_app
 from roost.core.clock import FakeClock
 from roost.core.runtime import Runtime
 from roost.jobs.models import Job
-from roost.settings import Settings
 from tests.conftest import make_application
-from tests.integration.test_sandbox_api import bearer, create, with_sandbox_routes
+from tests.integration.test_sandbox_api import bearer, create
 from tests.syncing import live_sync, run_jobs
 
 DEFAULT_FAULTS = {
@@ -29,15 +26,6 @@ DEFAULT_FAULTS = {
     "missing_permissions": False,
     "seed": None,
 }
-
-
-@pytest.fixture
-async def api(settings: Settings, runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
-    app = with_sandbox_routes(create_app(settings, runtime=runtime))
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-    ) as http:
-        yield http
 
 
 @pytest.fixture

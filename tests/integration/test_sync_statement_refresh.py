@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator, Callable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import httpx
@@ -30,9 +31,18 @@ class Watching:
     """The sandbox reader, with a record of whose statements were fetched, and optional
     failures or omissions for chosen payments."""
 
-    def __init__(self, inner: ProviderReader, fetched: list[str], *, fail: set[str], drop: set[str]) -> None:
+    def __init__(
+        self,
+        inner: ProviderReader,
+        fetched: list[str],
+        listed_from: list[dt.date],
+        *,
+        fail: AbstractSet[str],
+        drop: AbstractSet[str],
+    ) -> None:
         self._inner = inner
         self._fetched = fetched
+        self.listed_from = listed_from  # the start date of every payments listing
         self._fail = fail
         self._drop = drop
 
@@ -56,8 +66,8 @@ async def sync(
     runtime: Runtime,
     connection_id: str,
     *,
-    fail: set[str] = frozenset(),
-    drop: set[str] = frozenset(),
+    fail: AbstractSet[str] = frozenset(),
+    drop: AbstractSet[str] = frozenset(),
     full: bool = False,
     listed_from: list[dt.date] | None = None,
 ) -> tuple[list[str], engine.SyncOutcome]:
@@ -74,9 +84,8 @@ async def sync(
     fetched: list[str] = []
 
     def watching(entity: Entity | None) -> ProviderReader:
-        reader = Watching(real(entity), fetched, fail=set(fail), drop=set(drop))
-        reader.listed_from = listed_from if listed_from is not None else []
-        return reader  # type: ignore[return-value]
+        listing = listed_from if listed_from is not None else []
+        return Watching(real(entity), fetched, listing, fail=fail, drop=drop)
 
     outcome = await engine.Sync(runtime, plan, watching).run()
     await engine.complete(runtime, plan, outcome)

@@ -22,19 +22,11 @@ from dataclasses import dataclass
 
 from roost.core.clock import Clock
 from roost.core.errors import FinchError
+from roost.providers.catalogue import READABLE_PRODUCTS
 
 # The products that gate /employer endpoints (hris/access.py). ``default`` covers every
 # product not named.
-LIMITED_PRODUCTS: tuple[str, ...] = (
-    "company",
-    "directory",
-    "individual",
-    "employment",
-    "payment",
-    "pay_statement",
-    "benefits",
-    "documents",
-)
+LIMITED_PRODUCTS: tuple[str, ...] = READABLE_PRODUCTS
 DEFAULT_KEY = "default"
 _MICROSECONDS_PER_MINUTE = 60_000_000
 _MICROSECOND = dt.timedelta(microseconds=1)

@@ -39,6 +39,19 @@ PRODUCTS: tuple[str, ...] = (
     "recordkeeping",
     "ssn",
 )
+# The products with a read behind them, each gating /employer endpoints (``ssn`` rides on
+# ``individual``; ``deduction`` is the old name of ``benefits``; the plan products have no
+# endpoints in Finch's API yet).
+READABLE_PRODUCTS: tuple[str, ...] = (
+    "company",
+    "directory",
+    "individual",
+    "employment",
+    "payment",
+    "pay_statement",
+    "benefits",
+    "documents",
+)
 
 
 @dataclass(frozen=True)
