@@ -22,7 +22,7 @@ from roost.core.clock import Clock, SystemClock
 from roost.core.database import Database
 from roost.core.errors import install_error_handlers
 from roost.core.logging import configure_logging
-from roost.core.middleware import BodyGuardMiddleware, RequestContextMiddleware
+from roost.core.middleware import BodyGuardMiddleware, HotRoutesMiddleware, RequestContextMiddleware
 from roost.core.rate_limits import RateLimiter
 from roost.core.runtime import Runtime
 from roost.demo.views import router as demo_router
@@ -108,9 +108,6 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     )
     app.state.runtime = runtime
     install_error_handlers(app)
-    # Ahead of every router: the two hottest endpoints have lean routes of their own (see
-    # roost.hris.hot and roost.connect.hot for why).
-    app.router.routes[:0] = [*hot_session_routes, *hot_directory_routes]
     app.include_router(connect_router)
     app.include_router(auth_router)
     app.include_router(employer_router)
@@ -130,7 +127,10 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    # Outermost first: every response, errors included, carries Finch-Request-Id.
+    # Outermost first: every response, errors included, carries Finch-Request-Id. The two
+    # hottest endpoints answer inside the guards but before the router (roost.hris.hot and
+    # roost.connect.hot say why).
+    app.add_middleware(HotRoutesMiddleware, routes=[*hot_session_routes, *hot_directory_routes])
     app.add_middleware(BodyGuardMiddleware, max_bytes=settings.max_body_bytes, form_paths=FORM_PATHS)
     app.add_middleware(RequestContextMiddleware)
     return app

@@ -111,22 +111,31 @@ def _describe_validation_error(error: dict[str, Any]) -> str:
     return f"{field}: {message}"
 
 
+def finch_error_response(exc: FinchError) -> JSONResponse:
+    return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+
+
+def validation_error_response(exc: RequestValidationError) -> JSONResponse:
+    """FastAPI's 422 in Finch's shape: ``400 bad_request`` naming the fields."""
+    errors = list(exc.errors())
+    messages = [_describe_validation_error(error) for error in errors[:5]]
+    fields = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) for e in errors})
+    body = error_body(
+        400, "bad_request", "; ".join(messages), "invalid_request", {"fields": fields} if fields else None
+    )
+    return JSONResponse(body, status_code=400)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Make every framework-level failure speak the Finch error format."""
 
     @app.exception_handler(FinchError)
     async def _finch_error(_request: Request, exc: FinchError) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+        return finch_error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = list(exc.errors())
-        messages = [_describe_validation_error(error) for error in errors[:5]]
-        fields = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) for e in errors})
-        body = error_body(
-            400, "bad_request", "; ".join(messages), "invalid_request", {"fields": fields} if fields else None
-        )
-        return JSONResponse(body, status_code=400)
+        return validation_error_response(exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -14,9 +14,12 @@ import uuid
 from collections.abc import Iterable
 
 import structlog
+from fastapi.exceptions import RequestValidationError
+from starlette.requests import Request
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from roost.core.errors import error_body
+from roost.core.errors import FinchError, error_body, finch_error_response, validation_error_response
 from roost.core.logging import get_logger
 
 log = get_logger("roost.access")
@@ -158,3 +161,34 @@ class BodyGuardMiddleware:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+class HotRoutesMiddleware:
+    """Answers the few hottest endpoints before FastAPI's router and exception layers.
+
+    ``routes`` are plain Starlette routes on static paths (``roost.connect.hot``,
+    ``roost.hris.hot``). They sit inside the request-id, access-log and body guards like
+    every route; their Finch errors and validation errors are rendered here exactly as the
+    application's handlers render them, and anything unexpected propagates to the outer
+    server-error handler (a Finch 500, never a traceback).
+    """
+
+    def __init__(self, app: ASGIApp, *, routes: Iterable[Route]) -> None:
+        self.app = app
+        self.endpoints = {
+            (method, route.path): route.endpoint for route in routes for method in route.methods or ()
+        }
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        endpoint = self.endpoints.get((scope["method"], scope["path"])) if scope["type"] == "http" else None
+        if endpoint is None:
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            response = await endpoint(request)
+        except FinchError as exc:
+            response = finch_error_response(exc)
+        except RequestValidationError as exc:
+            response = validation_error_response(exc)
+        await response(scope, receive, send)

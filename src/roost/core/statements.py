@@ -100,6 +100,17 @@ class _Prepared:
         self.direct = bool(self.order) and all(name in given for name in self.order)
         self.take = itemgetter(*self.order) if len(self.order) > 1 else None
         self.converters = [(i, self.binds[name]) for i, name in enumerate(self.order) if name in self.binds]
+        # Values SQLAlchemy fills in itself: literals in the statement (``status == "connected"``)
+        # become bind parameters with a fixed value. With those known, a call binds by name
+        # without construct_params (which copies and checks everything, on every call).
+        self.constants: dict[str, Any] = {
+            name: bind.value
+            for name, bind in compiled.binds.items()
+            if not bind.required and bind.callable is None and not bind.expanding
+        }
+        self.simple = all(
+            name in self.constants or compiled.binds[name].required for name in self.order
+        ) and not any(compiled.binds[name].callable is not None for name in self.order)
         self.row_type: Any = None
         self.results: list[Callable[[Any], Any] | None] = []
         self.processes_results = False
@@ -142,7 +153,19 @@ class _Prepared:
             bound.append(values)
         return bound
 
-    def bind(self, parameters: Mapping[str, Any] | None) -> tuple[Any, ...]:
+    def bind(self, parameters: Mapping[str, Any] | None) -> Sequence[Any]:
+        if self.simple:
+            given = parameters or {}
+            constants = self.constants
+            try:
+                bound = [given[name] if name in given else constants[name] for name in self.order]
+            except KeyError:
+                pass  # a required value is missing: let SQLAlchemy say which
+            else:
+                for index, convert in self.converters:
+                    if bound[index] is not None:
+                        bound[index] = convert(bound[index])
+                return bound
         values = self.compiled.construct_params(dict(parameters or {}), _check=False)
         binds = self.binds
         return tuple(

@@ -6,9 +6,10 @@ parameters, and matching the path against every route before it — cost more th
 itself (``bench/employer_directory.py``). This plain Starlette route does the same steps
 with the same functions and in the same order as the FastAPI route in
 :mod:`roost.hris.organization`: bearer token, product scope and rate limit, connection
-status and entity, then the page. It is registered ahead of every router, so it answers;
-the FastAPI route stays for the OpenAPI schema. Errors are :class:`FinchError` raised to the
-application's handlers, so the wire is identical (``tests/integration/test_employer_api.py``
+status and entity, then the page. ``roost.core.middleware.HotRoutesMiddleware`` serves it
+before the router, so it answers; the FastAPI route stays for the OpenAPI schema. Errors are
+:class:`FinchError`, rendered by the same function as the application's handler, so the
+wire is identical (``tests/integration/test_employer_api.py``
 runs against whichever route answers).
 """
 
