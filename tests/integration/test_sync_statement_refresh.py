@@ -203,3 +203,41 @@ async def test_a_scheduled_resync_lists_only_the_window_and_a_forced_one_everyth
     fetched, full = await sync(runtime, connected.connection_id, full=True, listed_from=forced)
     assert forced == [dt.date(today.year - 1, 1, 1)] and full.rows_written == 0
     assert len(fetched) == len(await payment_dates(runtime, connected.connection_id))
+
+
+async def test_statements_that_failed_in_the_live_sync_answer_202_until_fetched(
+    client: httpx.AsyncClient, app_credentials: Credentials, runtime: Runtime
+) -> None:
+    connected = await connect_sandbox(client, app_credentials, customer_id="refresh-202")
+    dates = await payment_dates(runtime, connected.connection_id)
+    failing = max(dates, key=dates.__getitem__)
+    # The first sync (run here, before the queued job) cannot fetch one payment's statements.
+    _, first = await sync(runtime, connected.connection_id, fail={failing})
+    assert [error["error"] for error in first.partial_errors] == ["TemporarilyUnavailable"]
+
+    async def statements() -> dict[str, dict[str, Any]]:
+        listed = await client.get(
+            "/employer/payment",
+            params={"start_date": "2000-01-01", "end_date": "2100-01-01"},
+            headers=connected.bearer,
+        )
+        ids = sorted(p["id"] for p in listed.json())
+        items: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), 10):  # at most 10 payments per request
+            response = await client.post(
+                "/employer/pay-statement",
+                json={"requests": [{"payment_id": i} for i in ids[start : start + 10]]},
+                headers=connected.bearer,
+            )
+            assert response.status_code == 200, response.text
+            items.update({item["payment_id"]: item for item in response.json()["responses"]})
+        return items
+
+    items = await statements()
+    waiting = [item for item in items.values() if item["code"] == 202]
+    assert len(waiting) == 1 and len(items) == len(dates)
+    assert waiting[0]["body"]["finch_code"] == "data_sync_in_progress"
+    assert all(item["body"]["pay_statements"] for item in items.values() if item["code"] == 200)
+
+    await run_jobs(runtime)  # the next sync fetches them
+    assert {item["code"] for item in (await statements()).values()} == {200}

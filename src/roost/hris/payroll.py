@@ -14,7 +14,7 @@ from roost.core.dependencies import RuntimeDep
 from roost.core.errors import not_found
 from roost.hris import store
 from roost.hris.access import PaymentScope, PayStatementScope, query_list
-from roost.hris.responses import array, json_response, missing, raw_json
+from roost.hris.responses import array, in_progress, json_response, missing, raw_json
 
 router = APIRouter(prefix="/employer", tags=["payroll"])
 
@@ -48,6 +48,7 @@ async def pay_statements(body: StatementBatch, context: PayStatementScope, runti
     parts = []
     async with runtime.database.reading_statements() as runner:
         known = await store.by_ids(runner, context, "payment", [r.payment_id for r in body.requests])
+        unfinished = await store.unfinished_payments(runner, context)
         for request in body.requests:
             if request.payment_id not in known:
                 parts.append(missing("payment_id", request.payment_id, "payment_not_found", "payment"))
@@ -55,6 +56,10 @@ async def pay_statements(body: StatementBatch, context: PayStatementScope, runti
             bodies, total = await store.children(
                 runner, context, "pay_statement", request.payment_id, request.limit, request.offset
             )
+            if not total and request.payment_id in unfinished:
+                # Its statements failed to fetch and are being fetched again (reference §8).
+                parts.append(in_progress("payment_id", request.payment_id))
+                continue
             page = (
                 f'{{"paging":{{"count":{total},"offset":{request.offset}}},"pay_statements":{array(bodies)}}}'
             )

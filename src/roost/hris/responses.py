@@ -33,3 +33,16 @@ def missing(key: str, item_id: str, finch_code: str, what: str) -> str:
     body.pop("statusCode")
     body.pop("status")
     return json.dumps({key: item_id, "code": 404, "body": body}, separators=(",", ":"))
+
+
+def in_progress(key: str, item_id: str) -> str:
+    """A batch item whose data is still being synced: ``202 data_sync_in_progress``."""
+    body = error_body(
+        202,
+        "accepted",
+        "The data for this item is still being synced; retry shortly",
+        "data_sync_in_progress",
+    )
+    body.pop("statusCode")
+    body.pop("status")
+    return json.dumps({key: item_id, "code": 202, "body": body}, separators=(",", ":"))

@@ -11,9 +11,13 @@ from sqlalchemy import String, Table, and_, bindparam, func, or_, select
 
 from roost.core.statements import StatementRunner
 from roost.hris.access import EmployerContext
-from roost.sync.models import DataRecord
+from roost.sync.models import DataRecord, SyncRun
 
 _r = cast(Table, DataRecord.__table__)
+_runs = cast(Table, SyncRun.__table__)
+_LIVE_RUN_STATS = select(_runs.c.stats).where(
+    _runs.c.connection_id == bindparam("connection_id"), _runs.c.number == bindparam("live")
+)
 
 _LIVE = and_(
     _r.c.connection_id == bindparam("connection_id"),
@@ -146,3 +150,13 @@ async def between(
 
 async def every(runner: StatementRunner, context: EmployerContext, kind: str) -> list[str]:
     return [row.body for row in await runner.all(_ALL, _params(context, kind))]
+
+
+async def unfinished_payments(runner: StatementRunner, context: EmployerContext) -> set[str]:
+    """Payments whose statements the live sync could not fetch (they are fetched again by
+    the next sync): recorded as the run's partial errors."""
+    stats = await runner.scalar(
+        _LIVE_RUN_STATS, {"connection_id": context.connection_id, "live": context.live}
+    )
+    errors = (stats or {}).get("partial_errors", []) if isinstance(stats, dict) else []
+    return {str(error["payment_id"]) for error in errors if "payment_id" in error}
