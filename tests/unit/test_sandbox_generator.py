@@ -419,3 +419,31 @@ def test_the_wall_clock_is_never_read() -> None:
                 [to_wire(record) for record in (*company.individuals(), *company.employments(), *payments)]
             )
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize("cache_size", [0, 7, 10_000])
+def test_cached_workers_give_the_same_records_as_fresh_draws(
+    monkeypatch: pytest.MonkeyPatch, cache_size: int
+) -> None:
+    """Employments, documents and payroll read workers from a bounded cache once drawn; what
+    comes out must not depend on whether, or how much, was cached."""
+    from roost.providers.sandbox import workforce
+
+    spec = CompanySpec(seed=99, employee_size=40, today=date(2025, 6, 30))
+    fresh = SandboxCompany(spec)
+    expected = (
+        [to_wire(e) for e in fresh.employments()],
+        [to_wire(d) for d in fresh.documents()],
+        [to_wire(p) for p in fresh.payments(date(2025, 1, 1), date(2025, 6, 30))],
+    )
+    monkeypatch.setattr(workforce, "WORKER_CACHE_SIZE", cache_size)
+    warmed = SandboxCompany(spec)
+    individuals = list(warmed.individuals())  # draws everyone, filling the cache
+    assert len(individuals) == 40
+    assert len(warmed._workforce._workers) == min(cache_size, 40)
+    got = (
+        [to_wire(e) for e in warmed.employments()],
+        [to_wire(d) for d in warmed.documents()],
+        [to_wire(p) for p in warmed.payments(date(2025, 1, 1), date(2025, 6, 30))],
+    )
+    assert got == expected

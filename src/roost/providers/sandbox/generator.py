@@ -110,7 +110,7 @@ class SandboxCompany:
 
     def employments(self, offset: int = 0, limit: int | None = None) -> Iterator[Employment]:
         for index in self._page(offset, limit):
-            worker, names, _ = self._workforce.employee(index)
+            worker, names = self._workforce.worker(index)
             yield employment_record(worker, names, self._profile)
 
     def pay_groups(self) -> list[PayGroup]:
@@ -135,13 +135,13 @@ class SandboxCompany:
     def documents(self) -> Iterator[W4Document]:
         """One W-4 per employee (contractors have none), in employee order."""
         for index in range(self.spec.employee_size):
-            document = w4_document(self._workforce.employee(index)[0])
+            document = w4_document(self._workforce.worker(index)[0])
             if document is not None:
                 yield document
 
     def _enrollments(self, plan: BenefitPlan) -> Iterator[BenefitEnrollment]:
         for index in range(self.spec.employee_size):
-            worker, _, _ = self._workforce.employee(index)
+            worker, _ = self._workforce.worker(index)
             for election in worker.elections:
                 if election.plan is plan:
                     yield enrollment(worker.source_id, election)

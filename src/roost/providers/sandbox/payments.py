@@ -146,7 +146,7 @@ class Payroll:
     def _template(self, index: int) -> PayTemplate:
         template = self._templates.get(index)
         if template is None:
-            worker, _, _ = self._workforce.employee(index)
+            worker, _ = self._workforce.worker(index)
             template = PayTemplate(self._seed, worker, self._workforce.tax_profile(worker))
             if index < TEMPLATE_CACHE_SIZE:
                 self._templates[index] = template

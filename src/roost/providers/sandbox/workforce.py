@@ -108,8 +108,13 @@ class Worker(NamedTuple):
         return self.roster.kind.type == "contractor"
 
 
+# Workers kept per company, so that one sync draws each employee once for individuals,
+# employments, pay templates and documents rather than once for each (~2 KB each).
+WORKER_CACHE_SIZE = 10_000
+
+
 class Workforce:
-    """Draws the employees of one company; holds nothing per employee."""
+    """Draws the employees of one company; keeps at most ``WORKER_CACHE_SIZE`` of them."""
 
     def __init__(self, seed: int, profile: CompanyProfile, pools: NamePools, today: date) -> None:
         self._stream_key = mix(seed, Stream.EMPLOYEE) << 32
@@ -117,6 +122,7 @@ class Workforce:
         self._pools = pools
         self._today = today
         self.size = profile.org_chart.size
+        self._workers: dict[int, tuple[Worker, Names]] = {}
         self._slots_of = {
             frequency: tuple(
                 slot for slot, slot_frequency in enumerate(profile.pay_slots) if slot_frequency == frequency
@@ -204,7 +210,17 @@ class Workforce:
             remote_eligible=not (job.plan is not None and job.plan.warehouse) and rng.random() < 0.4,
             union_local=pick(rng, _UNION_LOCALS) if union else None,
         )
+        if len(self._workers) < WORKER_CACHE_SIZE:
+            self._workers[index] = (worker, names)
         return worker, names, rng
+
+    def worker(self, index: int) -> tuple[Worker, Names]:
+        """Employee ``index`` without their personal-details stream: from the cache if drawn."""
+        cached = self._workers.get(index)
+        if cached is not None:
+            return cached
+        worker, names, _ = self.employee(index)
+        return worker, names
 
     def tax_profile(self, worker: Worker) -> TaxProfile | None:
         if worker.w4 is None:
