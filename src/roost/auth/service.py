@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import cast
 
@@ -116,6 +117,12 @@ class TokenContext:
     products: tuple[str, ...]
     entity_ids: tuple[str, ...]
     connection_status: str
+    # The connection's sync state, read with the token so that data requests need no second
+    # query for it (roost.hris.access).
+    live_sync: int = 0
+    last_successful_sync: dt.datetime | None = None
+    last_sync_attempt_at: dt.datetime | None = None
+    last_sync_result: str | None = None
 
 
 _tokens = cast(Table, AccessToken.__table__)
@@ -131,6 +138,10 @@ _TOKEN = (
         _tokens.c.entity_ids,
         _tokens.c.revoked_at,
         _connections.c.status,
+        _connections.c.live_sync,
+        _connections.c.last_successful_sync,
+        _connections.c.last_sync_attempt_at,
+        _connections.c.last_sync_result,
         _applications.c.client_id,
         _applications.c.type,
     )
@@ -161,6 +172,10 @@ async def authenticate_token(
         products=tuple(row.products),
         entity_ids=tuple(row.entity_ids),
         connection_status=row.status,
+        live_sync=row.live_sync,
+        last_successful_sync=row.last_successful_sync,
+        last_sync_attempt_at=row.last_sync_attempt_at,
+        last_sync_result=row.last_sync_result,
     )
 
 

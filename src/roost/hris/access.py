@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Any, cast
+from typing import Annotated, cast
 
 from fastapi import Depends, Request
 from sqlalchemy import Table, bindparam, select
 
 from roost.auth.dependencies import BearerToken
 from roost.auth.service import TokenContext, require_data_access
-from roost.connections.models import Connection, ConnectionEntity
+from roost.connections.models import ConnectionEntity
 from roost.core.dependencies import RuntimeDep
 from roost.core.errors import FinchError
 from roost.core.runtime import Runtime
@@ -71,18 +71,18 @@ async def employer_context(
         # Per application across all its connections, before any database work (reference §12).
         runtime.rate_limiter.check(token.application_id, product)
     require_data_access(token)
+    # The connection's sync state came with the token (one query); its entities come here.
     if runner is None:
         async with runtime.database.reading_statements() as own:
-            connection, entities = await _connection_state(own, token.connection_id)
+            entities = await own.all(_ENTITIES, {"connection_id": token.connection_id})
     else:
-        connection, entities = await _connection_state(runner, token.connection_id)
-    assert connection is not None
+        entities = await runner.all(_ENTITIES, {"connection_id": token.connection_id})
     connected = [row.id for row in entities if row.status == "connected"]
     disconnected = {row.id for row in entities if row.status == "disconnected"}
     entity_id = _entity(
         request, [e for e in connected if e in token.entity_ids or not token.entity_ids], disconnected
     )
-    if connection.live_sync == 0:
+    if token.live_sync == 0:
         raise FinchError(
             202,
             "accepted",
@@ -92,25 +92,16 @@ async def employer_context(
     return EmployerContext(
         token,
         token.connection_id,
-        connection.live_sync,
+        token.live_sync,
         entity_id,
-        connection.last_successful_sync,
-        connection.last_sync_attempt_at,
-        connection.last_sync_result,
+        token.last_successful_sync,
+        token.last_sync_attempt_at,
+        token.last_sync_result,
     )
 
 
-_c = cast(Table, Connection.__table__)
 _e = cast(Table, ConnectionEntity.__table__)
-_CONNECTION = select(
-    _c.c.live_sync, _c.c.last_successful_sync, _c.c.last_sync_attempt_at, _c.c.last_sync_result
-).where(_c.c.id == bindparam("connection_id"))
 _ENTITIES = select(_e.c.id, _e.c.status).where(_e.c.connection_id == bindparam("connection_id"))
-
-
-async def _connection_state(runner: StatementRunner, connection_id: str) -> tuple[Any, list[Any]]:
-    connection = await runner.first(_CONNECTION, {"connection_id": connection_id})
-    return connection, await runner.all(_ENTITIES, {"connection_id": connection_id})
 
 
 def _entity(request: Request, entity_ids: list[str], disconnected: set[str]) -> str | None:
