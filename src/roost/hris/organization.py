@@ -35,11 +35,9 @@ async def directory(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
     async with runtime.database.reading_statements() as runner:
-        bodies, total = await store.page(runner, context, "directory", limit, offset)
+        listing, total = await store.page(runner, context, "directory", limit, offset)
     # paging.count is the grand total, so the SDK's auto-pagination stops where it should.
-    return raw_json(
-        f'{{"paging":{{"count":{total},"offset":{offset}}},"individuals":{array(bodies)}}}', context
-    )
+    return raw_json(f'{{"paging":{{"count":{total},"offset":{offset}}},"individuals":{listing}}}', context)
 
 
 class IndividualRequest(BaseModel):

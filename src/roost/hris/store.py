@@ -12,6 +12,7 @@ from sqlalchemy import String, Table, and_, bindparam, func, or_, select
 from roost.core.statements import StatementRunner
 from roost.hris.access import EmployerContext
 from roost.sync.models import DataRecord, SyncRun
+from roost.sync.pages import PAGE_SIZE, PAGED_KINDS, SEPARATOR, page_key
 
 _r = cast(Table, DataRecord.__table__)
 _runs = cast(Table, SyncRun.__table__)
@@ -102,15 +103,40 @@ async def _marks(runner: StatementRunner, context: EmployerContext, kind: str) -
 
 async def page(
     runner: StatementRunner, context: EmployerContext, kind: str, limit: int, offset: int
-) -> tuple[list[str], int]:
-    """Raw JSON bodies of one page, and the total count (Finch's ``paging.count``)."""
+) -> tuple[str, int]:
+    """One page of the live listing as a JSON array, and the total count (Finch's
+    ``paging.count``)."""
     marks = await _marks(runner, context, kind)
     if offset >= marks.total:
-        return [], marks.total
+        return "[]", marks.total
+    if context.entity_id is None and kind in PAGED_KINDS:
+        stored = await _from_pages(runner, context, PAGED_KINDS[kind], limit, offset, marks.total)
+        if stored is not None:
+            return stored, marks.total
     from_key = marks.keys[offset // _STRIDE]
     parameters = _params(context, kind, limit=limit, from_key=from_key, skip=offset % _STRIDE)
     rows = await runner.tuples(_PAGE_FROM, parameters)
-    return [row[0] for row in rows], marks.total
+    return "[" + ",".join(row[0] for row in rows) + "]", marks.total
+
+
+async def _from_pages(
+    runner: StatementRunner, context: EmployerContext, page_kind: str, limit: int, offset: int, total: int
+) -> str | None:
+    """The listing's items ``offset`` to ``offset + limit`` read from its stored pages
+    (:mod:`roost.sync.pages`); None if the live sync stored none (synced before pages
+    existed), and the caller reads the records."""
+    end = min(offset + limit, total)
+    first, last = offset // PAGE_SIZE, (end - 1) // PAGE_SIZE
+    wanted = last - first + 1
+    parameters = _params(context, page_kind, limit=wanted, from_key=page_key(first), skip=0)
+    rows = await runner.tuples(_PAGE_FROM, parameters)
+    if len(rows) != wanted:
+        return None
+    text = SEPARATOR.join(row[0] for row in rows)
+    start = offset - first * PAGE_SIZE
+    if start == 0 and end == min((last + 1) * PAGE_SIZE, total):
+        return "[" + text.replace(SEPARATOR, ",") + "]"  # whole pages: the common case
+    return "[" + ",".join(text.split(SEPARATOR)[start : start + end - offset]) + "]"
 
 
 async def by_ids(

@@ -25,6 +25,7 @@ from roost.providers.records.wire import top_level
 from roost.sync.events import announce_sync
 from roost.sync.mapping import ID_SPACE, finch_body
 from roost.sync.models import DataRecord, SyncRun
+from roost.sync.pages import PAGED_KINDS, store_pages
 from roost.sync.store import IdRegistry, KindChanges, Row, VersionedWriter, discard_unfinished
 
 # Which record kinds a granted product needs.
@@ -266,6 +267,8 @@ class Sync:
         async with self.runtime.database.statements() as runner:
             for writer in self._writers.values():
                 await writer.close_missing(runner)
+        if PAGED_KINDS.keys() & self.plan.kinds:
+            await store_pages(self.runtime, self.plan.connection_id, self.plan.number, self.outcome.changes)
         return self.outcome
 
     async def _organisation(self, reader: ProviderReader, entity_id: str | None) -> None:

@@ -72,7 +72,7 @@ class IdRegistry:
 @dataclass
 class Row:
     roost_id: str
-    body: dict[str, Any]
+    body: dict[str, Any] | bytes  # bytes: already the stored text (listing pages)
     sort_key: str
     entity_id: str | None = None
     parent_id: str | None = None
@@ -130,7 +130,7 @@ class VersionedWriter:
         created: list[str] = []
         updated: list[str] = []
         for row in rows:
-            encoded = encode(row.body)
+            encoded = row.body if isinstance(row.body, bytes) else encode(row.body)
             digest = hashlib.md5(encoded, usedforsecurity=False).hexdigest()
             self._seen.add(row.roost_id)
             current = self._current.get(row.roost_id)
