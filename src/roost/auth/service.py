@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, literal_column, select, update
 
 from roost.applications.models import Application
 from roost.applications.principal import ApplicationPrincipal
 from roost.applications.service import authenticate_client
 from roost.auth.models import AccessToken, AuthorizationCode
 from roost.auth.schemas import TokenRequest, TokenResponse
-from roost.connections.models import Connection
+from roost.connections.models import Connection, ConnectionEntity
 from roost.core import identifiers
+from roost.core.database import comma_joined
 from roost.core.errors import FinchError, invalid_token
 from roost.core.runtime import Runtime
-from roost.core.statements import StatementRunner
+from roost.core.statements import Row, StatementRunner
 
 
 def invalid_grant(message: str) -> FinchError:
@@ -123,11 +125,26 @@ class TokenContext:
     last_successful_sync: dt.datetime | None = None
     last_sync_attempt_at: dt.datetime | None = None
     last_sync_result: str | None = None
+    # (entity id, status) of each of the connection's entities, also read with the token.
+    entities: tuple[tuple[str, str], ...] = ()
+
+    @functools.cached_property
+    def freshness_headers(self) -> dict[str, str]:
+        """Finch's data-freshness headers (reference §1), for every data response."""
+        headers = {}
+        if self.last_successful_sync:
+            headers["Finch-Data-Retrieved"] = self.last_successful_sync.isoformat()
+        if self.last_sync_attempt_at:
+            headers["Finch-Last-Attempted-Update-Date"] = self.last_sync_attempt_at.isoformat()
+        if self.last_sync_result:
+            headers["Finch-Last-Attempted-Update-Result"] = self.last_sync_result
+        return headers
 
 
 _tokens = cast(Table, AccessToken.__table__)
 _connections = cast(Table, Connection.__table__)
 _applications = cast(Table, Application.__table__)
+_entities = cast(Table, ConnectionEntity.__table__)
 # Every bearer request runs this: one prebuilt statement on the fast read path.
 _TOKEN = (
     select(
@@ -144,6 +161,11 @@ _TOKEN = (
         _connections.c.last_sync_result,
         _applications.c.client_id,
         _applications.c.type,
+        # "id:status,id:status": aggregated in SQL so that the token read is one statement.
+        select(comma_joined(_entities.c.id + literal_column("':'") + _entities.c.status))
+        .where(_entities.c.connection_id == _tokens.c.connection_id)
+        .scalar_subquery()
+        .label("entity_states"),
     )
     .join(_connections, _connections.c.id == _tokens.c.connection_id)
     .join(_applications, _applications.c.id == _tokens.c.application_id)
@@ -151,18 +173,9 @@ _TOKEN = (
 )
 
 
-async def authenticate_token(
-    runtime: Runtime, token: str, runner: StatementRunner | None = None
-) -> TokenContext:
-    """The token's context; read in ``runner``'s snapshot when given, else in its own."""
-    digest = identifiers.digest(runtime.server_key, token)
-    if runner is None:
-        async with runtime.database.reading_statements() as own:
-            row = await own.first(_TOKEN, {"digest": digest})
-    else:
-        row = await runner.first(_TOKEN, {"digest": digest})
-    if row is None or row.revoked_at is not None or row.status == "disconnected":
-        raise invalid_token()
+def _token_context(row: Row) -> TokenContext | None:
+    if row.revoked_at is not None or row.status == "disconnected":
+        return None
     return TokenContext(
         token_id=row.id,
         application_id=row.application_id,
@@ -176,7 +189,29 @@ async def authenticate_token(
         last_successful_sync=row.last_successful_sync,
         last_sync_attempt_at=row.last_sync_attempt_at,
         last_sync_result=row.last_sync_result,
+        entities=tuple(
+            sorted(tuple(state.split(":", 1)) for state in (row.entity_states or "").split(",") if state)
+        ),
     )
+
+
+async def authenticate_token(
+    runtime: Runtime, token: str, runner: StatementRunner | None = None
+) -> TokenContext:
+    """The token's context; read in ``runner``'s snapshot when given, else in its own.
+
+    The row is read on every request (a revoked token or a disconnected connection is
+    refused at once); decoding it is remembered for an identical row.
+    """
+    digest = identifiers.digest(runtime.server_key, token)
+    if runner is None:
+        async with runtime.database.reading_statements() as own:
+            context = await own.first_decoded(_TOKEN, {"digest": digest}, _token_context)
+    else:
+        context = await runner.first_decoded(_TOKEN, {"digest": digest}, _token_context)
+    if context is None:
+        raise invalid_token()
+    return context
 
 
 def require_data_access(context: TokenContext) -> None:

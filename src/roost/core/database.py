@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import DateTime, event, make_url
+from sqlalchemy import DateTime, String, event, make_url
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -29,12 +29,36 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 from roost.core import sqlite_inline
 from roost.core.statements import CoreRunner, SqliteRunner, StatementRunner
 from roost.settings import Settings
+
+
+class comma_joined(FunctionElement[str]):
+    """``group_concat(x, ',')`` on SQLite, ``string_agg(x, ',')`` on PostgreSQL.
+
+    SQLAlchemy's ``aggregate_strings`` renders its separator as a literal expanded per call,
+    which takes a statement off the prebuilt fast path (roost.core.statements).
+    """
+
+    type = String()
+    name = "comma_joined"
+    inherit_cache = True
+
+
+@compiles(comma_joined, "sqlite")
+def _group_concat(element: comma_joined, compiler: Any, **kw: Any) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
+
+
+@compiles(comma_joined, "postgresql")
+def _string_agg(element: comma_joined, compiler: Any, **kw: Any) -> str:
+    return f"string_agg({compiler.process(element.clauses, **kw)}, ',')"
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

@@ -20,7 +20,7 @@ import sqlite3
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
@@ -29,6 +29,9 @@ from sqlalchemy.sql import ClauseElement, Executable, Select
 from sqlalchemy.sql.compiler import SQLCompiler
 
 Row = Any  # a named tuple with one attribute per selected column
+T = TypeVar("T")
+# Decoded rows remembered per statement (see SqliteRunner.first_decoded); cleared when full.
+_DECODED_KEPT = 4096
 
 
 class StatementRunner(Protocol):
@@ -43,6 +46,14 @@ class StatementRunner(Protocol):
     async def first(
         self, statement: Select[Any], parameters: Mapping[str, Any] | None = None
     ) -> Row | None: ...
+
+    async def first_decoded(
+        self, statement: Select[Any], parameters: Mapping[str, Any] | None, decode: Callable[[Row], T]
+    ) -> T | None:
+        """``decode(first row)``, or None without a row. ``decode`` must be a pure function
+        returning an immutable value: a runner may hand back the value it decoded from an
+        identical row before instead of calling it again."""
+        ...
 
     async def all(self, statement: Select[Any], parameters: Mapping[str, Any] | None = None) -> list[Row]: ...
 
@@ -69,6 +80,12 @@ class CoreRunner:
 
     async def first(self, statement: Select[Any], parameters: Mapping[str, Any] | None = None) -> Row | None:
         return (await self.connection.execute(statement, dict(parameters or {}))).first()
+
+    async def first_decoded(
+        self, statement: Select[Any], parameters: Mapping[str, Any] | None, decode: Callable[[Row], T]
+    ) -> T | None:
+        row = await self.first(statement, parameters)
+        return None if row is None else decode(row)
 
     async def all(self, statement: Select[Any], parameters: Mapping[str, Any] | None = None) -> list[Row]:
         return list((await self.connection.execute(statement, dict(parameters or {}))).all())
@@ -121,6 +138,7 @@ class _Prepared:
                 column[3]._cached_result_processor(dialect, None) for column in compiled._result_columns
             ]
             self.processes_results = any(process is not None for process in self.results)
+        self.decoded: dict[tuple[Any, ...], Any] = {}
 
     @property
     def expanding(self) -> bool:
@@ -224,6 +242,25 @@ class SqliteRunner:
         prepared = self._prepare(statement, ())
         raw = self._run(prepared, parameters).fetchone()
         return None if raw is None else prepared.row(raw)
+
+    async def first_decoded(
+        self, statement: Select[Any], parameters: Mapping[str, Any] | None, decode: Callable[[Row], T]
+    ) -> T | None:
+        # The raw row (str, int, float, bytes, None) is its own cache key: an unchanged row
+        # skips the result processors (JSON, timestamps) and ``decode``. The row is still
+        # read on every call, so a changed or deleted row is seen at once.
+        prepared = self._prepare(statement, ())
+        raw = self._run(prepared, parameters).fetchone()
+        if raw is None:
+            return None
+        key = (decode, raw)
+        decoded = prepared.decoded.get(key)
+        if decoded is None:
+            decoded = decode(prepared.row(raw))
+            if len(prepared.decoded) >= _DECODED_KEPT:
+                prepared.decoded.clear()
+            prepared.decoded[key] = decoded
+        return cast(T, decoded)
 
     async def all(self, statement: Select[Any], parameters: Mapping[str, Any] | None = None) -> list[Row]:
         prepared = self._prepare(statement, ())

@@ -6,20 +6,16 @@ dependency answers with the Finch error a real Finch answers (reference §6, §1
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, cast
+from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import Table, bindparam, select
 
 from roost.auth.dependencies import BearerToken
 from roost.auth.service import TokenContext, require_data_access
-from roost.connections.models import ConnectionEntity
 from roost.core.dependencies import RuntimeDep
 from roost.core.errors import FinchError
 from roost.core.runtime import Runtime
-from roost.core.statements import StatementRunner
 
 
 @dataclass(frozen=True)
@@ -28,24 +24,14 @@ class EmployerContext:
     connection_id: str
     live: int
     entity_id: str | None  # filter rows to this entity (None: the connection's rows are all its own)
-    retrieved_at: dt.datetime | None
-    attempted_at: dt.datetime | None
-    attempt_result: str | None
 
     @property
     def ssn_allowed(self) -> bool:
         return "ssn" in self.token.products
 
     def headers(self) -> dict[str, str]:
-        """Finch's data-freshness headers (reference §1)."""
-        headers = {}
-        if self.retrieved_at:
-            headers["Finch-Data-Retrieved"] = self.retrieved_at.isoformat()
-        if self.attempted_at:
-            headers["Finch-Last-Attempted-Update-Date"] = self.attempted_at.isoformat()
-        if self.attempt_result:
-            headers["Finch-Last-Attempted-Update-Result"] = self.attempt_result
-        return headers
+        """Finch's data-freshness headers (reference §1): the sync state read with the token."""
+        return dict(self.token.freshness_headers)
 
 
 def query_list(request: Request, name: str) -> list[str]:
@@ -54,15 +40,10 @@ def query_list(request: Request, name: str) -> list[str]:
     return [item for value in values for item in value.split(",") if item]
 
 
-async def employer_context(
-    runtime: Runtime,
-    request: Request,
-    token: TokenContext,
-    product: str,
-    runner: StatementRunner | None = None,
+def employer_context(
+    runtime: Runtime, request: Request, token: TokenContext, product: str
 ) -> EmployerContext:
-    """The context of one data request; reads in ``runner``'s snapshot when given (the lean
-    directory route reads token, context and page in one), else in a snapshot of its own."""
+    """The context of one data request, from the token's context alone (no query)."""
     if product not in token.products:
         raise FinchError(
             403, "insufficient_scope_error", f"This access token was not granted the {product} product"
@@ -71,14 +52,9 @@ async def employer_context(
         # Per application across all its connections, before any database work (reference §12).
         runtime.rate_limiter.check(token.application_id, product)
     require_data_access(token)
-    # The connection's sync state came with the token (one query); its entities come here.
-    if runner is None:
-        async with runtime.database.reading_statements() as own:
-            entities = await own.all(_ENTITIES, {"connection_id": token.connection_id})
-    else:
-        entities = await runner.all(_ENTITIES, {"connection_id": token.connection_id})
-    connected = [row.id for row in entities if row.status == "connected"]
-    disconnected = {row.id for row in entities if row.status == "disconnected"}
+    # The connection's sync state and entities came with the token (one query).
+    connected = [entity_id for entity_id, status in token.entities if status == "connected"]
+    disconnected = {entity_id for entity_id, status in token.entities if status == "disconnected"}
     entity_id = _entity(
         request, [e for e in connected if e in token.entity_ids or not token.entity_ids], disconnected
     )
@@ -89,19 +65,7 @@ async def employer_context(
             "The first data sync for this connection is still running; retry shortly",
             finch_code="data_sync_in_progress",
         )
-    return EmployerContext(
-        token,
-        token.connection_id,
-        token.live_sync,
-        entity_id,
-        token.last_successful_sync,
-        token.last_sync_attempt_at,
-        token.last_sync_result,
-    )
-
-
-_e = cast(Table, ConnectionEntity.__table__)
-_ENTITIES = select(_e.c.id, _e.c.status).where(_e.c.connection_id == bindparam("connection_id"))
+    return EmployerContext(token, token.connection_id, token.live_sync, entity_id)
 
 
 def _entity(request: Request, entity_ids: list[str], disconnected: set[str]) -> str | None:
@@ -144,7 +108,7 @@ def _entity(request: Request, entity_ids: list[str], disconnected: set[str]) -> 
 
 def for_product(product: str):  # type: ignore[no-untyped-def]
     async def dependency(runtime: RuntimeDep, request: Request, token: BearerToken) -> EmployerContext:
-        return await employer_context(runtime, request, token, product)
+        return employer_context(runtime, request, token, product)
 
     return Depends(dependency)
 

@@ -6,7 +6,7 @@ parameters, and matching the path against every route before it — cost more th
 itself (``bench/employer_directory.py``). This plain Starlette route does the same steps
 with the same functions and in the same order as the FastAPI route in
 :mod:`roost.hris.organization`: bearer token, product scope and rate limit, connection
-status and entity, then the page. ``roost.core.middleware.HotRoutesMiddleware`` serves it
+status and entity, then the page. ``roost.core.hot_routes.RoostAPI`` serves it
 before the router, so it answers; the FastAPI route stays for the OpenAPI schema. Errors are
 :class:`FinchError`, rendered by the same function as the application's handler, so the
 wire is identical (``tests/integration/test_employer_api.py``
@@ -27,7 +27,7 @@ from roost.core.errors import bad_request
 from roost.core.runtime import Runtime
 from roost.hris import store
 from roost.hris.access import employer_context
-from roost.hris.responses import array, raw_json
+from roost.hris.responses import raw_json
 
 # The FastAPI route's bounds (roost.hris.organization.directory).
 MAX_LIMIT = 10_000
@@ -54,14 +54,12 @@ async def directory(request: Request) -> Response:
     # One read snapshot for token, connection state and page: one BEGIN/COMMIT, not three.
     async with runtime.database.reading_statements() as runner:
         token = await authenticate_token(runtime, bearer, runner)
-        context = await employer_context(runtime, request, token, "directory", runner)
+        context = employer_context(runtime, request, token, "directory")
         limit = _bounded(request, "limit", 100, 1, MAX_LIMIT)
         offset = _bounded(request, "offset", 0, 0, MAX_OFFSET)
-        bodies, total = await store.page(runner, context, "directory", limit, offset)
+        listing, total = await store.page(runner, context, "directory", limit, offset)
     # paging.count is the grand total, so the SDK's auto-pagination stops where it should.
-    return raw_json(
-        f'{{"paging":{{"count":{total},"offset":{offset}}},"individuals":{array(bodies)}}}', context
-    )
+    return raw_json(f'{{"paging":{{"count":{total},"offset":{offset}}},"individuals":{listing}}}', context)
 
 
 routes = [Route("/employer/directory", directory, methods=["GET"])]
