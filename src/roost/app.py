@@ -21,8 +21,9 @@ from roost.connections.service import store_account
 from roost.core.clock import Clock, SystemClock
 from roost.core.database import Database
 from roost.core.errors import install_error_handlers
+from roost.core.hot_routes import RoostAPI
 from roost.core.logging import configure_logging
-from roost.core.middleware import BodyGuardMiddleware, HotRoutesMiddleware, RequestContextMiddleware
+from roost.core.middleware import BodyGuardMiddleware, RequestContextMiddleware
 from roost.core.rate_limits import RateLimiter
 from roost.core.runtime import Runtime
 from roost.demo.views import router as demo_router
@@ -98,7 +99,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
             await runtime.real_adapters.aclose()
             await runtime.database.dispose()
 
-    app = FastAPI(
+    app = RoostAPI(
         title="Roost",
         version=__version__,
         summary="Self-hostable, Finch-compatible employment-data gateway",
@@ -127,10 +128,12 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    # Outermost first: every response, errors included, carries Finch-Request-Id. The two
-    # hottest endpoints answer inside the guards but before the router (roost.hris.hot and
-    # roost.connect.hot say why).
-    app.add_middleware(HotRoutesMiddleware, routes=[*hot_session_routes, *hot_directory_routes])
+    # The two hottest endpoints answer before FastAPI's stack, behind the same guards
+    # (roost.core.hot_routes, roost.hris.hot and roost.connect.hot say why).
+    app.serve_hot(
+        [*hot_session_routes, *hot_directory_routes], max_bytes=settings.max_body_bytes, form_paths=FORM_PATHS
+    )
+    # Outermost first: every response, errors included, carries Finch-Request-Id.
     app.add_middleware(BodyGuardMiddleware, max_bytes=settings.max_body_bytes, form_paths=FORM_PATHS)
     app.add_middleware(RequestContextMiddleware)
     return app

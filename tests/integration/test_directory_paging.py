@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from roost.core.runtime import Runtime
 from tests.conftest import Credentials, make_application
@@ -110,3 +111,95 @@ async def test_the_directory_checks_token_and_scope_before_paging(
     await run_jobs(runtime)
     refused = await api.get("/employer/directory", headers=bearer(payroll_only))
     assert refused.status_code == 403 and refused.json()["name"] == "insufficient_scope_error"
+
+
+_PAGE_ROWS = text(
+    "SELECT roost_id, valid_from, valid_to FROM data_records"
+    " WHERE connection_id = :cid AND kind = 'directory_page' ORDER BY pk"
+)
+
+
+async def page_rows(runtime: Runtime, connection_id: str) -> list[tuple[str, int, int | None]]:
+    async with runtime.database.reading() as session:
+        rows = await session.execute(_PAGE_ROWS, {"cid": connection_id})
+        return [(row.roost_id, row.valid_from, row.valid_to) for row in rows]
+
+
+async def every_answer(api: httpx.AsyncClient, company: dict[str, Any]) -> list[dict[str, Any]]:
+    """Answers for page sizes and offsets on, across and off the stored page boundaries."""
+    queries = [(10_000, 0), (100, 0), (100, 100), (100, 200), (100, 250), (1, 0), (1, 259), (3, 99)]
+    queries += [(250, 5), (101, 99), (7, 196), (200, 100), (5, 260)]
+    return [await listing(api, company, limit, offset) for limit, offset in queries]
+
+
+async def test_the_directory_is_stored_as_pages_that_answer_like_the_records(
+    api: httpx.AsyncClient, runtime: Runtime, company: dict[str, Any]
+) -> None:
+    connection_id = company["connection_id"]
+    # 260 people: pages 0 and 1 hold 100 each, page 2 the last 60.
+    assert [row[0] for row in await page_rows(runtime, connection_id)] == [
+        "000000000000",
+        "000000000001",
+        "000000000002",
+    ]
+    from_pages = await every_answer(api, company)
+    # A connection synced before pages existed has none: its records answer, identically.
+    async with runtime.database.writing() as session:
+        await session.execute(
+            text("DELETE FROM data_records WHERE connection_id = :cid AND kind = 'directory_page'"),
+            {"cid": connection_id},
+        )
+    assert await page_rows(runtime, connection_id) == []
+    assert await every_answer(api, company) == from_pages
+    # Its next sync stores the pages even though nothing changed.
+    await resync(runtime, connection_id)
+    assert len(await page_rows(runtime, connection_id)) == 3
+    assert await every_answer(api, company) == from_pages
+
+
+async def test_a_resync_writes_only_the_pages_that_changed(
+    api: httpx.AsyncClient, runtime: Runtime, company: dict[str, Any]
+) -> None:
+    connection_id = company["connection_id"]
+    first = await page_rows(runtime, connection_id)
+    await resync(runtime, connection_id)
+    assert await page_rows(runtime, connection_id) == first, "a no-change re-sync wrote pages"
+    ids = [person["id"] for person in (await listing(api, company, 10_000, 0))["individuals"]]
+    renamed = await api.put(
+        f"/sandbox/individual/{ids[150]}", json={"first_name": "Renamed"}, headers=bearer(company)
+    )
+    assert renamed.status_code == 200, renamed.text
+    await resync(runtime, connection_id)
+    rows = await page_rows(runtime, connection_id)
+    sync_number = max(row[1] for row in rows)
+    # Page 1 (people 100-199) got a new version; pages 0 and 2 were left as they were.
+    assert [row for row in rows if row[1] == sync_number] == [("000000000001", sync_number, None)]
+    assert [row[0] for row in rows if row[2] == sync_number] == ["000000000001"]
+    page = await listing(api, company, 100, 100)
+    assert page["individuals"][50]["id"] == ids[150]
+    assert page["individuals"][50]["first_name"] == "Renamed"
+    await assert_pages_add_up(api, company)
+
+
+async def test_a_failing_read_on_the_hot_path_is_a_finch_500(
+    api: httpx.AsyncClient, runtime: Runtime, company: dict[str, Any]
+) -> None:
+    # A real fault: the records table is gone while the directory is read.
+    async with runtime.database.writing() as session:
+        await session.execute(text("ALTER TABLE data_records RENAME TO data_records_away"))
+    try:
+        response = await api.get("/employer/directory", headers=bearer(company))
+    finally:
+        async with runtime.database.writing() as session:
+            await session.execute(text("ALTER TABLE data_records_away RENAME TO data_records"))
+    assert response.status_code == 500
+    assert response.json() == {
+        "statusCode": 500,
+        "status": 500,
+        "code": 500,
+        "name": "server_error",
+        "message": "Internal server error",
+    }
+    assert response.headers["finch-request-id"]
+    assert "Traceback" not in response.text and "data_records" not in response.text
+    assert (await listing(api, company, 1, 0))["paging"]["count"] == 260

@@ -7,7 +7,7 @@ transaction (``bench/connect_sessions.py``). This plain Starlette route runs the
 with the same functions and in the same order as the FastAPI route in
 :mod:`roost.connect.routes`: Basic credentials, then the body against the same
 :class:`SessionCreate` model, then :func:`roost.connect.service.create_session`.
-``roost.core.middleware.HotRoutesMiddleware`` serves it before the router, so it answers;
+``roost.core.hot_routes.RoostAPI`` serves it before the router, so it answers;
 the FastAPI route stays for the OpenAPI schema. Validation failures are raised as
 FastAPI's own ``RequestValidationError`` and worded by the same function as the
 application's handler, exactly as before.

@@ -126,6 +126,10 @@ def validation_error_response(exc: RequestValidationError) -> JSONResponse:
     return JSONResponse(body, status_code=400)
 
 
+def internal_error_response() -> JSONResponse:
+    return JSONResponse(error_body(500, "server_error", "Internal server error"), status_code=500)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Make every framework-level failure speak the Finch error format."""
 
@@ -156,7 +160,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         # The traceback goes to our log, never to the client.
         log.exception("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
-        return JSONResponse(error_body(500, "server_error", "Internal server error"), status_code=500)
+        return internal_error_response()
 
 
 def _default_detail(status: int) -> str:

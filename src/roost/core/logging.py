@@ -34,7 +34,17 @@ def _redact(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> Muta
     return event
 
 
+# The configured threshold, for callers that can skip building a line nobody will see.
+_threshold = logging.INFO
+
+
+def enabled(level: int) -> bool:
+    return level >= _threshold
+
+
 def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
+    global _threshold
+    _threshold = logging.getLevelName(level.upper())
     renderer: Any = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
     structlog.configure(
         processors=[
@@ -45,7 +55,7 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
             structlog.processors.format_exc_info,
             renderer,
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        wrapper_class=structlog.make_filtering_bound_logger(_threshold),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=False,
     )

@@ -7,19 +7,17 @@ requests that never reach a route.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import random
 import time
-import uuid
 from collections.abc import Iterable
 
 import structlog
-from fastapi.exceptions import RequestValidationError
-from starlette.requests import Request
-from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from roost.core.errors import FinchError, error_body, finch_error_response, validation_error_response
+from roost.core.errors import error_body
+from roost.core.logging import enabled as logging_enabled
 from roost.core.logging import get_logger
 
 log = get_logger("roost.access")
@@ -28,6 +26,18 @@ REQUEST_ID_HEADER = b"finch-request-id"
 # Seeded from os.urandom, and again in a forked child so that processes never share ids.
 _request_ids = random.Random()
 os.register_at_fork(after_in_child=_request_ids.seed)
+# The version and variant bits of a version-4 UUID (RFC 9562), as uuid.UUID sets them.
+_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
+def _new_request_id() -> str:
+    """A version-4 UUID from the process's PRNG: request ids need to be unique, not
+    unguessable; uuid4() costs a system call and uuid.UUID's checks cost more than this."""
+    digits = f"{_request_ids.getrandbits(128) & _UUID4_CLEAR | _UUID4_SET:032x}"
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -61,9 +71,7 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        # A version-4 UUID from the process's PRNG: request ids need to be unique, not
-        # unguessable, and uuid4() costs a system call per request.
-        request_id = str(uuid.UUID(bytes=_request_ids.randbytes(16), version=4))
+        request_id = _new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
@@ -80,13 +88,14 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            log.info(
-                "request",
-                method=scope["method"],
-                path=scope["path"],
-                status=status_holder["status"],
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
-            )
+            if logging_enabled(logging.INFO):
+                log.info(
+                    "request",
+                    method=scope["method"],
+                    path=scope["path"],
+                    status=status_holder["status"],
+                    duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                )
             structlog.contextvars.unbind_contextvars("request_id")
 
 
@@ -161,34 +170,3 @@ class BodyGuardMiddleware:
             return await receive()
 
         await self.app(scope, replay, send)
-
-
-class HotRoutesMiddleware:
-    """Answers the few hottest endpoints before FastAPI's router and exception layers.
-
-    ``routes`` are plain Starlette routes on static paths (``roost.connect.hot``,
-    ``roost.hris.hot``). They sit inside the request-id, access-log and body guards like
-    every route; their Finch errors and validation errors are rendered here exactly as the
-    application's handlers render them, and anything unexpected propagates to the outer
-    server-error handler (a Finch 500, never a traceback).
-    """
-
-    def __init__(self, app: ASGIApp, *, routes: Iterable[Route]) -> None:
-        self.app = app
-        self.endpoints = {
-            (method, route.path): route.endpoint for route in routes for method in route.methods or ()
-        }
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        endpoint = self.endpoints.get((scope["method"], scope["path"])) if scope["type"] == "http" else None
-        if endpoint is None:
-            await self.app(scope, receive, send)
-            return
-        request = Request(scope, receive)
-        try:
-            response = await endpoint(request)
-        except FinchError as exc:
-            response = finch_error_response(exc)
-        except RequestValidationError as exc:
-            response = validation_error_response(exc)
-        await response(scope, receive, send)
