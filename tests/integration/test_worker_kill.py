@@ -37,6 +37,7 @@ from roost.jobs.models import Job
 from roost.jobs.worker import Worker
 from roost.settings import Settings
 from roost.sync.models import DataRecord, IdMapping, SyncRun
+from roost.sync.pages import PAGED_KINDS, SEPARATOR
 from roost.webhooks.models import Event
 from tests.conftest import PG_SCHEMA, Credentials, _postgres_schema_url, make_application
 
@@ -243,6 +244,12 @@ def canonical(value: Any, names: dict[str, str]) -> Any:
     return value
 
 
+def decoded(kind: str, body: str) -> Any:
+    if kind in PAGED_KINDS.values():  # a stored listing page: bodies, one per line
+        return [json.loads(line) for line in body.split(SEPARATOR)]
+    return json.loads(body)
+
+
 async def served_records(runtime: Runtime, connection_id: str) -> list[tuple[Any, ...]]:
     """The records readers see (those live at the connection's ``live_sync``), canonical."""
     names = await names_of(runtime, connection_id)
@@ -273,7 +280,7 @@ async def served_records(runtime: Runtime, connection_id: str) -> list[tuple[Any
             # (roost.sync.engine): the position must match, the sync number cannot.
             sort_key[:12],
             on_date,
-            json.dumps(canonical(json.loads(body), names), sort_keys=True),
+            json.dumps(canonical(decoded(kind, body), names), sort_keys=True),
         )
         for kind, roost_id, parent_id, entity_id, sort_key, on_date, body in rows.all()
     )
