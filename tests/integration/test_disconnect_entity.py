@@ -6,8 +6,9 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from roost.auth.models import AccessToken
 from roost.core.runtime import Runtime
 from roost.webhooks.models import Event
 from tests.conftest import Credentials, make_application
@@ -235,3 +236,31 @@ async def test_reauthentication_that_selects_the_entity_again_reconnects_it(
     )
     assert token.status_code == 200 and sorted(token.json()["entity_ids"]) == sorted([first, second])
     assert await entities(client, multi) == {first: "connected", second: "connected"}
+
+
+async def test_a_token_granted_one_of_two_entities_reads_only_that_one(
+    client: httpx.AsyncClient, multi: Connected, runtime: Runtime
+) -> None:
+    first, second = await entities(client, multi)
+    first_people = await people(client, multi, entity_ids=first)
+    second_people = await people(client, multi, entity_ids=second)
+    assert first_people and second_people and first_people.isdisjoint(second_people)
+    # What a re-authentication that selected fewer entities leaves behind: the connection
+    # still has both entities, this token was granted the first only.
+    async with runtime.database.writing() as session:
+        await session.execute(
+            update(AccessToken)
+            .where(AccessToken.connection_id == multi.connection_id)
+            .values(entity_ids=[first])
+        )
+    assert await people(client, multi) == first_people
+    assert await people(client, multi, entity_ids=first) == first_people
+    refused = await client.get("/employer/directory", params={"entity_ids": second}, headers=multi.bearer)
+    assert refused.status_code == 400 and refused.json()["name"] == "invalid_request_error"
+    # Nor can it fetch the other entity's people by id.
+    batch = await client.post(
+        "/employer/individual",
+        json={"requests": [{"individual_id": sorted(second_people)[0]}]},
+        headers=multi.bearer,
+    )
+    assert batch.status_code == 200 and batch.json()["responses"][0]["code"] == 404

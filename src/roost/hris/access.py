@@ -55,9 +55,12 @@ def employer_context(
     # The connection's sync state and entities came with the token (one query).
     connected = [entity_id for entity_id, status in token.entities if status == "connected"]
     disconnected = {entity_id for entity_id, status in token.entities if status == "disconnected"}
-    entity_id = _entity(
-        request, [e for e in connected if e in token.entity_ids or not token.entity_ids], disconnected
-    )
+    allowed = [e for e in connected if e in token.entity_ids or not token.entity_ids]
+    # Rows are served unfiltered only when this token may read every entity the connection
+    # has: a token granted fewer (a re-authentication that selected fewer entities) or a
+    # disconnected entity (its rows stay stored until the next sync) means filtering.
+    whole = not disconnected and len(allowed) == len(token.entities)
+    entity_id = _entity(request, allowed, disconnected, whole=whole)
     if token.live_sync == 0:
         raise FinchError(
             202,
@@ -68,12 +71,9 @@ def employer_context(
     return EmployerContext(token, token.connection_id, token.live_sync, entity_id)
 
 
-def _entity(request: Request, entity_ids: list[str], disconnected: set[str]) -> str | None:
-    """The entity to filter rows to; None when every row of the connection may be served.
-
-    Once an entity is disconnected (``POST /disconnect-entity``) its rows may still be
-    stored until the next sync, so from then on rows are always filtered to one entity.
-    """
+def _entity(request: Request, entity_ids: list[str], disconnected: set[str], *, whole: bool) -> str | None:
+    """The entity to filter rows to (one of ``entity_ids``, those the token may read); None
+    when every row of the connection may be served (``whole``)."""
     requested = query_list(request, "entity_ids")
     if len(requested) > 1:
         raise FinchError(400, "invalid_request_error", "entity_ids accepts at most one entity")
@@ -89,21 +89,21 @@ def _entity(request: Request, entity_ids: list[str], disconnected: set[str]) -> 
             raise FinchError(
                 400, "invalid_request_error", f"Unknown entity {requested[0]!r} for this connection"
             )
-        return requested[0] if len(entity_ids) > 1 or disconnected else None
+        return None if whole and len(entity_ids) == 1 else requested[0]
     if len(entity_ids) > 1:
         raise FinchError(
             400,
             "invalid_request_error",
             "This connection has several entities: pass entity_ids to choose one",
         )
-    if disconnected and not entity_ids:
+    if not entity_ids and not whole:
         raise FinchError(
             400,
             "invalid_request_error",
             "Every entity this token may read was disconnected",
             finch_code="entity_disconnected",
         )
-    return entity_ids[0] if disconnected else None
+    return None if whole else entity_ids[0]
 
 
 def for_product(product: str):  # type: ignore[no-untyped-def]
