@@ -15,6 +15,7 @@ from roost.auth.dependencies import BearerToken
 from roost.auth.service import TokenContext, require_data_access
 from roost.core.dependencies import RuntimeDep
 from roost.core.errors import FinchError
+from roost.core.query import query_values
 from roost.core.runtime import Runtime
 
 
@@ -36,7 +37,7 @@ class EmployerContext:
 
 def query_list(request: Request, name: str) -> list[str]:
     """A query array in any of ``k[]=a&k[]=b``, ``k=a&k=b`` or ``k=a,b`` (reference §1)."""
-    values = request.query_params.getlist(f"{name}[]") + request.query_params.getlist(name)
+    values = query_values(request.scope, f"{name}[]") + query_values(request.scope, name)
     return [item for value in values for item in value.split(",") if item]
 
 

@@ -24,6 +24,7 @@ from starlette.routing import Route
 from roost.auth.credentials import parse_bearer
 from roost.auth.service import authenticate_token
 from roost.core.errors import bad_request
+from roost.core.query import query_value
 from roost.core.runtime import Runtime
 from roost.hris import store
 from roost.hris.access import employer_context
@@ -35,7 +36,7 @@ MAX_OFFSET = 2**31 - 1
 
 
 def _bounded(request: Request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query_params.get(name)
+    raw = query_value(request.scope, name)
     if raw is None:
         return default
     try:
