@@ -60,7 +60,7 @@ async def directory(request: Request) -> Response:
         offset = _bounded(request, "offset", 0, 0, MAX_OFFSET)
         listing, total = await store.page(runner, context, "directory", limit, offset)
     # paging.count is the grand total, so the SDK's auto-pagination stops where it should.
-    return raw_json(f'{{"paging":{{"count":{total},"offset":{offset}}},"individuals":{listing}}}', context)
+    return raw_json(f'{{"paging":{{"count":{total},"offset":{offset}}},"individuals":[{listing}]}}', context)
 
 
 routes = [Route("/employer/directory", directory, methods=["GET"])]

@@ -37,7 +37,7 @@ async def directory(
     async with runtime.database.reading_statements() as runner:
         listing, total = await store.page(runner, context, "directory", limit, offset)
     # paging.count is the grand total, so the SDK's auto-pagination stops where it should.
-    return raw_json(f'{{"paging":{{"count":{total},"offset":{offset}}},"individuals":{listing}}}', context)
+    return raw_json(f'{{"paging":{{"count":{total},"offset":{offset}}},"individuals":[{listing}]}}', context)
 
 
 class IndividualRequest(BaseModel):

@@ -104,11 +104,12 @@ async def _marks(runner: StatementRunner, context: EmployerContext, kind: str) -
 async def page(
     runner: StatementRunner, context: EmployerContext, kind: str, limit: int, offset: int
 ) -> tuple[str, int]:
-    """One page of the live listing as a JSON array, and the total count (Finch's
-    ``paging.count``)."""
+    """One page of the live listing, as the comma-separated items of a JSON array (each body
+    is copied as few times as possible: a page is most of a response), and the total count
+    (Finch's ``paging.count``)."""
     marks = await _marks(runner, context, kind)
     if offset >= marks.total:
-        return "[]", marks.total
+        return "", marks.total
     if context.entity_id is None and kind in PAGED_KINDS:
         stored = await _from_pages(runner, context, PAGED_KINDS[kind], limit, offset, marks.total)
         if stored is not None:
@@ -116,7 +117,7 @@ async def page(
     from_key = marks.keys[offset // _STRIDE]
     parameters = _params(context, kind, limit=limit, from_key=from_key, skip=offset % _STRIDE)
     rows = await runner.tuples(_PAGE_FROM, parameters)
-    return "[" + ",".join(row[0] for row in rows) + "]", marks.total
+    return ",".join(row[0] for row in rows), marks.total
 
 
 async def _from_pages(
@@ -135,8 +136,8 @@ async def _from_pages(
     text = SEPARATOR.join(row[0] for row in rows)
     start = offset - first * PAGE_SIZE
     if start == 0 and end == min((last + 1) * PAGE_SIZE, total):
-        return "[" + text.replace(SEPARATOR, ",") + "]"  # whole pages: the common case
-    return "[" + ",".join(text.split(SEPARATOR)[start : start + end - offset]) + "]"
+        return text.replace(SEPARATOR, ",")  # whole pages: the common case
+    return ",".join(text.split(SEPARATOR)[start : start + end - offset])
 
 
 async def by_ids(
