@@ -91,5 +91,15 @@ async def test_disconnect_is_announced(
     connected = await connect_sandbox(client, app_credentials, customer_id="leaving")
     await client.post("/disconnect", headers=connected.bearer)
     await run_jobs(runtime)
+    # Deliveries run concurrently and, like Finch's, may arrive in either order; the event
+    # feed holds the order in which they were announced.
     statuses = [json.loads(r.body)["data"]["status"] for r in receiver.requests]
-    assert statuses == ["connected", "disconnected"]
+    assert sorted(statuses) == ["connected", "disconnected"]
+    feed = await client.get("/events", params={"limit": 1000}, headers=app_credentials.basic)
+    assert feed.status_code == 200, feed.text
+    announced = [
+        event["data"]["status"]
+        for event in feed.json()["data"]
+        if event["connection_id"] == connected.connection_id and event["event_type"] == "account.updated"
+    ]
+    assert announced == ["connected", "disconnected"]
