@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from roost.providers.records import Employment, Individual, to_wire
-from roost.providers.sandbox import CompanySpec, SandboxCompany
+from roost.providers.sandbox import CompanySpec, SandboxCompany, payments
 from roost.providers.sandbox.departments import DEPARTMENTS
 from roost.providers.sandbox.names import build_pools
 
@@ -447,3 +447,23 @@ def test_cached_workers_give_the_same_records_as_fresh_draws(
         [to_wire(p) for p in warmed.payments(date(2025, 1, 1), date(2025, 6, 30))],
     )
     assert got == expected
+
+
+@pytest.mark.parametrize("budget", [payments.PAID_CACHE_PAYCHECKS, 700])
+def test_statements_after_a_listing_equal_statements_priced_afresh(
+    budget: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A listing keeps its payments' paychecks for their statements, up to a budget; a
+    # company that has listed nothing prices every statement itself. Both must agree.
+    monkeypatch.setattr(payments, "PAID_CACHE_PAYCHECKS", budget)
+    spec = CompanySpec(seed=3, employee_size=120, today=TODAY, history_start=date(2025, 1, 1))
+    listed, fresh = SandboxCompany(spec), SandboxCompany(spec)
+    paid = list(listed.payments(date(2025, 1, 1), TODAY))
+    assert len(paid) > 10
+    for payment in paid:
+        statements = list(listed.pay_statements(payment.source_id))
+        assert statements == list(fresh.pay_statements(payment.source_id))
+        assert sum(s.gross_pay.amount or 0 for s in statements) == payment.gross_pay.amount
+        # Asked again, the statements are priced again, identically.
+        assert list(listed.pay_statements(payment.source_id)) == statements
+    assert list(listed.payments(date(2025, 1, 1), TODAY)) == paid

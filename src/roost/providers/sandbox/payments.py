@@ -5,7 +5,10 @@ the history start to today. A payment's totals are the sums over its statements,
 payments prices every paycheck. Pay templates are kept for the first ``TEMPLATE_CACHE_SIZE``
 employees (about 7 KB each), so a year of payroll for a company up to that size prices each
 employee's template once. Beyond it the other templates are re-derived for every payment:
-memory stays bounded whatever the size, at the cost of speed for very large companies.
+memory stays bounded whatever the size, at the cost of speed for very large companies. The
+paychecks of listed payments are kept for their statements (``PAID_CACHE_PAYCHECKS``): a
+sync lists every payment before it fetches statements, and a template prices only its last
+few pay runs, so pricing them again cost more than anything else in the sandbox.
 """
 
 from __future__ import annotations
@@ -22,6 +25,11 @@ from roost.providers.sandbox.workforce import Workforce, employee_source_id, pay
 __all__ = ["TEMPLATE_CACHE_SIZE", "Payroll"]
 
 TEMPLATE_CACHE_SIZE = 16_384
+# A sync lists every payment (whose totals price every paycheck) before it asks for any
+# payment's statements; the paychecks of listed payments are kept for that, up to this many
+# in all (~70 bytes each: they share the templates' priced paychecks), so a year of payroll
+# for 10,000 employees is priced once and a larger company still has bounded memory.
+PAID_CACHE_PAYCHECKS = 250_000
 _GROUP_NAMES: dict[Frequency, str] = {
     "bi_weekly": "Bi-Weekly",
     "semi_monthly": "Semi-Monthly",
@@ -46,7 +54,8 @@ class Payroll:
         self._calendars = {frequency: PayCalendar(frequency, biweekly_anchor) for frequency in FREQUENCIES}
         self._history_start, self._today = history
         self._templates: dict[int, PayTemplate] = {}
-        self._last_paid: tuple[str, list[tuple[PayTemplate, Paycheck]]] | None = None
+        self._listed: dict[str, list[tuple[PayTemplate, Paycheck]]] = {}
+        self._listed_paychecks = 0
 
     def pay_groups(self) -> list[PayGroup]:
         multi_entity = len(self._entities) > 1
@@ -88,7 +97,12 @@ class Payroll:
     def _statements(
         self, payment_source_id: str, entity: int, frequency: Frequency, run: PayRun
     ) -> Iterator[PayStatement]:
-        for template, paycheck in self._paid(payment_source_id, entity, frequency, run):
+        paid = self._listed.pop(payment_source_id, None)
+        if paid is None:
+            paid = self._paid(entity, frequency, run)
+        else:
+            self._listed_paychecks -= len(paid)
+        for template, paycheck in paid:
             yield PayStatement(
                 source_id=f"{payment_source_id}-{template.individual_source_id}",
                 payment_source_id=payment_source_id,
@@ -106,7 +120,12 @@ class Payroll:
 
     def _payment(self, entity: int, frequency: Frequency, run: PayRun) -> Payment | None:
         source_id = _payment_source_id(entity, frequency, run.pay_date)
-        paid = self._paid(source_id, entity, frequency, run)
+        paid = self._listed.get(source_id)
+        if paid is None:
+            paid = self._paid(entity, frequency, run)
+            if self._listed_paychecks + len(paid) <= PAID_CACHE_PAYCHECKS:
+                self._listed[source_id] = paid
+                self._listed_paychecks += len(paid)
         if not paid:
             return None
         gross = sum(paycheck.gross for _, paycheck in paid)
@@ -127,20 +146,14 @@ class Payroll:
             pay_frequencies=(frequency,),
         )
 
-    def _paid(
-        self, payment_source_id: str, entity: int, frequency: Frequency, run: PayRun
-    ) -> list[tuple[PayTemplate, Paycheck]]:
-        """Who one payment pays, and what. The latest answer is kept: a sync lists a payment and
-        fetches its statements straight after, and this spares pricing everyone twice."""
-        if self._last_paid is not None and self._last_paid[0] == payment_source_id:
-            return self._last_paid[1]
+    def _paid(self, entity: int, frequency: Frequency, run: PayRun) -> list[tuple[PayTemplate, Paycheck]]:
+        """Who one payment pays, and what."""
         paid = []
         for index in self._workforce.members(entity, frequency):
             template = self._template(index)
             paycheck = template.paycheck(run)
             if paycheck is not None:
                 paid.append((template, paycheck))
-        self._last_paid = (payment_source_id, paid)
         return paid
 
     def _template(self, index: int) -> PayTemplate:
