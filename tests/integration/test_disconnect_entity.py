@@ -104,6 +104,13 @@ async def test_after_a_resync_the_disconnected_entity_stays_out(
     ).json()
     assert payments_after == payments_before
     assert await entities(client, multi) == {first: "disconnected", second: "connected"}
+    # The disconnected entity's data is no longer read, which is not its deletion: no
+    # *.deleted events are announced for it.
+    async with runtime.database.reading() as session:
+        announced = list(
+            await session.scalars(select(Event.type).where(Event.connection_id == multi.connection_id))
+        )
+    assert announced and not [kind for kind in announced if kind.endswith(".deleted")]
 
 
 async def test_disconnecting_every_entity_disconnects_the_connection(

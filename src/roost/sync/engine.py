@@ -189,11 +189,15 @@ class Sync:
         self.outcome = SyncOutcome(plan.number)
         self._writers: dict[str, VersionedWriter] = {}
         self._order: dict[str, int] = {}
+        entity_ids = frozenset(entity_id for _, entity_id in plan.entities if entity_id is not None)
+        self._synced_entities = entity_ids or None
 
     def _writer(self, kind: str) -> VersionedWriter:
         if kind not in self._writers:
             changes = self.outcome.changes.setdefault(kind, KindChanges(keep_ids=not self.plan.initial))
-            self._writers[kind] = VersionedWriter(self.plan.connection_id, kind, self.plan.number, changes)
+            self._writers[kind] = VersionedWriter(
+                self.plan.connection_id, kind, self.plan.number, changes, self._synced_entities
+            )
         return self._writers[kind]
 
     def _row(self, kind: str, wire: dict[str, Any], entity_id: str | None, **extra: Any) -> Row:

@@ -23,7 +23,7 @@ _LOAD_IDS = select(_ids.c.source_id, _ids.c.roost_id).where(
     _ids.c.connection_id == bindparam("connection_id"), _ids.c.kind == bindparam("kind")
 )
 _INSERT_ID = _ids.insert()
-_CURRENT = select(_records.c.pk, _records.c.roost_id, _records.c.body_hash).where(
+_CURRENT = select(_records.c.pk, _records.c.roost_id, _records.c.body_hash, _records.c.entity_id).where(
     _records.c.connection_id == bindparam("connection_id"),
     _records.c.kind == bindparam("kind"),
     _records.c.valid_to.is_(None),
@@ -105,11 +105,22 @@ class KindChanges:
 class VersionedWriter:
     """Writes one kind of record for sync ``number``: unchanged rows are left alone."""
 
-    def __init__(self, connection_id: str, kind: str, number: int, changes: KindChanges) -> None:
+    def __init__(
+        self,
+        connection_id: str,
+        kind: str,
+        number: int,
+        changes: KindChanges,
+        synced_entities: frozenset[str] | None = None,
+    ) -> None:
         self.connection_id = connection_id
         self.kind = kind
         self.number = number
         self.changes = changes
+        # The entities this sync reads (None: every record). Records of other entities (ones
+        # disconnected with POST /disconnect-entity) are left as they are: not read, so not
+        # deleted, and no *.deleted events for data the employer did not delete.
+        self.synced_entities = synced_entities
         self._current: dict[str, tuple[int, str]] = {}
         self._seen: set[str] = set()
         # Records whose content did not change in this sync (the engine skips re-reading
@@ -122,7 +133,14 @@ class VersionedWriter:
             rows = await runner.all(_CURRENT, parameters)
         else:
             rows = await runner.all(_CURRENT_OF_PARENT, {**parameters, "parent_id": parent_id})
-        self._current.update({row.roost_id: (row.pk, row.body_hash) for row in rows})
+        synced = self.synced_entities
+        self._current.update(
+            {
+                row.roost_id: (row.pk, row.body_hash)
+                for row in rows
+                if synced is None or row.entity_id is None or row.entity_id in synced
+            }
+        )
 
     async def write(self, runner: StatementRunner, rows: Iterable[Row]) -> None:
         inserts: list[dict[str, Any]] = []
