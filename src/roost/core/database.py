@@ -106,10 +106,6 @@ def create_engine(settings: Settings) -> AsyncEngine:
 
 def sqlite_pragmas(busy_timeout_ms: int) -> list[str]:
     return [
-        # 8 KB pages (SQLite's default is 4 KB): a synced pay statement or a stored directory
-        # page spans fewer pages, and the initial sync writes ~5 % faster (bench/sync.py).
-        # Only a new, empty database takes it; an existing one keeps its page size.
-        "PRAGMA page_size=8192",
         "PRAGMA journal_mode=WAL",
         f"PRAGMA busy_timeout={int(busy_timeout_ms)}",
         "PRAGMA foreign_keys=ON",
