@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, select, update
 
 from roost.connections.models import Connection, ConnectionEntity
 from roost.core import identifiers
+from roost.core.gc_tuning import bulk_allocations
 from roost.core.runtime import Runtime
 from roost.providers.contract import (
     NotSupported,
@@ -257,6 +258,10 @@ class Sync:
             await self._page(kind, [], parent_id=parent_id, load=True)
 
     async def run(self) -> SyncOutcome:
+        with bulk_allocations():
+            return await self._run()
+
+    async def _run(self) -> SyncOutcome:
         for entity, entity_id in self.plan.entities:
             reader = self.reader_for(entity)
             await self._organisation(reader, entity_id)
