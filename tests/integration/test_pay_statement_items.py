@@ -492,3 +492,47 @@ async def test_on_a_multi_entity_connection_rules_and_items_follow_entity_ids(
         "entity": "first"
     }
     assert all(i["attributes"]["metadata"] is None for i in second_items["responses"])
+
+
+async def test_pay_statement_lines_carry_the_metadata_of_matching_rules(
+    client: httpx.AsyncClient, connected: Connected
+) -> None:
+    payments = (
+        await client.get(
+            "/employer/payment",
+            params={"start_date": "2025-01-01", "end_date": "2025-12-31"},
+            headers=connected.bearer,
+        )
+    ).json()
+    last = max(payments, key=lambda payment: payment["pay_date"])
+
+    async def lines() -> list[tuple[str, str, dict[str, Any]]]:
+        answer = await client.post(
+            "/employer/pay-statement",
+            json={"requests": [{"payment_id": last["id"], "limit": 5000}]},
+            headers=connected.bearer,
+        )
+        assert answer.status_code == 200, answer.text
+        (response,) = answer.json()["responses"]
+        return [
+            (category, line["name"], line["attributes"])
+            for statement in response["body"]["pay_statements"]
+            for category in CATEGORIES
+            for line in statement[category]
+        ]
+
+    # Without rules every line has the attributes object, with empty metadata.
+    before = await lines()
+    assert before and all(attributes == {"metadata": {}} for _, _, attributes in before)
+    assert any(name == "Salary" for _, name, _ in before)
+
+    await create_rule(client, connected, rule_body("Salary", {"label": "Base Compensation"}))
+    # A rule that ended before this payment's pay date does not apply to its lines.
+    await create_rule(
+        client, connected, rule_body("Medicare", {"era": "old"}, effective_end_date="2025-01-02")
+    )
+    after = await lines()
+    assert [(category, name) for category, name, _ in after] == [(c, n) for c, n, _ in before]
+    for category, name, attributes in after:
+        expected = {"label": "Base Compensation"} if name == "Salary" else {}
+        assert attributes == {"metadata": expected}, (category, name)

@@ -14,6 +14,8 @@ from roost.core.dependencies import RuntimeDep
 from roost.core.errors import not_found
 from roost.hris import store
 from roost.hris.access import PaymentScope, PayStatementScope, query_list
+from roost.hris.pay_statement_items.derivation import with_rule_metadata
+from roost.hris.pay_statement_items.service import RuleScope, active_rules
 from roost.hris.responses import array, in_progress, json_response, missing, raw_json
 
 router = APIRouter(prefix="/employer", tags=["payroll"])
@@ -46,6 +48,8 @@ class StatementBatch(BaseModel):
 @router.post("/pay-statement")
 async def pay_statements(body: StatementBatch, context: PayStatementScope, runtime: RuntimeDep) -> Response:
     parts = []
+    # Lines carry the metadata of the application's pay-statement-item rules.
+    rules = await active_rules(runtime, RuleScope.of(context))
     async with runtime.database.reading_statements() as runner:
         known = await store.by_ids(runner, context, "payment", [r.payment_id for r in body.requests])
         unfinished = await store.unfinished_payments(runner, context)
@@ -60,11 +64,16 @@ async def pay_statements(body: StatementBatch, context: PayStatementScope, runti
                 # Its statements failed to fetch and are being fetched again (reference §8).
                 parts.append(in_progress("payment_id", request.payment_id))
                 continue
-            page = (
-                f'{{"paging":{{"count":{total},"offset":{request.offset}}},"pay_statements":{array(bodies)}}}'
-            )
+            pay_date = _pay_date(known[request.payment_id])
+            statements = array(with_rule_metadata(statement, rules, pay_date) for statement in bodies)
+            page = f'{{"paging":{{"count":{total},"offset":{request.offset}}},"pay_statements":{statements}}}'
             parts.append(f'{{"payment_id":{json.dumps(request.payment_id)},"code":200,"body":{page}}}')
     return raw_json(f'{{"responses":{array(parts)}}}', context)
+
+
+def _pay_date(payment: str) -> dt.date | None:
+    pay_date = json.loads(payment).get("pay_date")
+    return dt.date.fromisoformat(pay_date) if pay_date else None
 
 
 @router.get("/pay-groups")

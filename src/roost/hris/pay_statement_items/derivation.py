@@ -13,11 +13,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from roost.core.runtime import Runtime
 from roost.hris import store
 from roost.hris.access import EmployerContext
 from roost.hris.pay_statement_items.schemas import CATEGORIES, Category
-from roost.hris.pay_statement_items.service import RuleScope, active_rules, metadata_for
+from roost.hris.pay_statement_items.service import ActiveRule, RuleScope, active_rules, metadata_for
 
 
 @dataclass(frozen=True)
@@ -124,3 +126,19 @@ async def pay_statement_items(
             }
         )
     return items
+
+
+def with_rule_metadata(statement: str, rules: list[ActiveRule], pay_date: dt.date | None) -> str:
+    """A stored pay statement with ``attributes.metadata`` on each of its lines (reference §8):
+    the merged metadata of the rules matching the line on the payment's pay date, ``{}``
+    when none does (or the line has no name to match)."""
+    body = orjson.loads(statement)
+    for category in CATEGORIES:
+        for line in body.get(category) or ():
+            name = line.get("name")
+            matched = None
+            if rules and name and pay_date is not None:
+                fields = {"name": name, "category": category, "type": line.get("type")}
+                matched = metadata_for(rules, fields, pay_date)
+            line["attributes"] = {"metadata": matched or {}}
+    return orjson.dumps(body).decode()
