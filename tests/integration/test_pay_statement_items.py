@@ -79,6 +79,16 @@ def as_lines(found: list[dict[str, Any]]) -> set[tuple[Any, ...]]:
     }
 
 
+async def payments_of_2025(client: httpx.AsyncClient, connected: Connected) -> list[dict[str, Any]]:
+    response = await client.get(
+        "/employer/payment",
+        params={"start_date": "2025-01-01", "end_date": "2025-12-31"},
+        headers=connected.bearer,
+    )
+    assert response.status_code == 200, response.text
+    return list(response.json())
+
+
 def rule_body(name: str, metadata: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {
         "attributes": {"metadata": metadata},
@@ -375,13 +385,7 @@ async def test_overlapping_rules_merge_and_the_lowest_priority_number_wins(
 async def test_rules_apply_at_the_item_s_last_seen_pay_date(
     client: httpx.AsyncClient, connected: Connected
 ) -> None:
-    payments = (
-        await client.get(
-            "/employer/payment",
-            params={"start_date": "2025-01-01", "end_date": "2025-12-31"},
-            headers=connected.bearer,
-        )
-    ).json()
+    payments = await payments_of_2025(client, connected)
     pay_dates = sorted({p["pay_date"] for p in payments})
     early, late = pay_dates[2], pay_dates[3]
     rule = await create_rule(
@@ -497,13 +501,7 @@ async def test_on_a_multi_entity_connection_rules_and_items_follow_entity_ids(
 async def test_pay_statement_lines_carry_the_metadata_of_matching_rules(
     client: httpx.AsyncClient, connected: Connected
 ) -> None:
-    payments = (
-        await client.get(
-            "/employer/payment",
-            params={"start_date": "2025-01-01", "end_date": "2025-12-31"},
-            headers=connected.bearer,
-        )
-    ).json()
+    payments = await payments_of_2025(client, connected)
     last = max(payments, key=lambda payment: payment["pay_date"])
 
     async def lines() -> list[tuple[str, str, dict[str, Any]]]:
